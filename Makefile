@@ -1,0 +1,76 @@
+# Europe, Türkiye and the new security order: build and test the course.
+#   make book   set up (.venv, npm packages) and build the site into _build/html
+#   make test   set up, build, then run every test
+# Other targets: lab, serve, student, bench, lint, clean.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+JS_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: book test lab serve student bench lint clean setup check-venv browser
+.DEFAULT_GOAL := book
+
+# A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
+check-venv:
+	@if [ -d $(VENV) ] && ! $(PY) -c "import sys" >/dev/null 2>&1; then \
+	  echo "make: $(VENV) is broken; recreating it"; rm -rf $(VENV); fi
+	@if [ -f $(STAMP) ] && ! $(PY) -c "import coursekit, jupyter_book" >/dev/null 2>&1; then \
+	  echo "make: $(VENV) is incomplete; reinstalling"; rm -f $(STAMP); fi
+
+$(STAMP): requirements.txt pyproject.toml
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) || { echo "make: could not create $(VENV) with $(PYTHON)"; exit 1; }
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -r requirements.txt || { echo "make: installing requirements.txt failed (see the pip error above)"; exit 1; }
+	@touch $@
+
+$(JS_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is needed to fetch the pinned chart libraries (apt-get install npm)"; exit 1; }
+	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error || { echo "make: npm ci failed (package-lock.json)"; exit 1; }
+	@touch $@
+
+setup: check-venv
+	@$(MAKE) --no-print-directory $(STAMP) $(JS_STAMP)
+
+book: setup
+	@$(PY) tools/check_toc.py
+	@rm -rf _build/html
+	@$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log; \
+	  status=$${PIPESTATUS[0]}; \
+	  if [ $$status -ne 0 ]; then echo "make: the book did not build (see the warnings above, each names its file); no site was published"; rm -rf _build/html; exit $$status; fi
+	@echo "The course site is built. Open _build/html/index.html, or run 'make serve'."
+
+browser:
+	@if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "make: installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "make: apt-get install chromium failed"; exit 1; }; \
+	  else echo "make: the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)"; exit 1; fi; fi
+
+test: book browser
+	@$(PY) -m pytest
+
+lab: setup
+	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ServerApp.ip=$(HOST)
+
+serve:
+	@[ -f _build/html/index.html ] || { echo "make: no built site; run 'make book' first"; exit 1; }
+	@echo "Serving the course on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@$(PY) -m http.server $(PORT) --bind $(HOST) --directory _build/html
+
+student: setup
+	@$(PY) -m coursekit.student
+
+bench: setup
+	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
+	@$(PY) benchmarks/run.py
+
+lint: setup
+	@$(VENV)/bin/ruff check coursekit tests tools notebooks
+
+clean:
+	rm -rf _build .jupyter_cache

@@ -1,0 +1,253 @@
+"""Explorers: one model, two front ends.
+
+An explorer is a pure model function (``model(**values) -> DataFrame``), a
+view that draws one state of it (``view(frame, values) -> alt.Chart``) and a
+list of controls. It displays as one notebook output carrying two MIME types:
+
+* ``application/vnd.jupyter.widget-view+json``: live ipywidgets controls that
+  re-run the model in the kernel (JupyterLab keeps this one);
+* ``application/vnd.vegalite.v5+json``: the model precomputed at build time
+  over every combination of control values, with the controls bound as
+  Vega-Lite inputs that pick the matching state (the book keeps this one,
+  so its controls work with no kernel).
+
+Inputs outside a control's range are clamped, never passed on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+
+from .charts import VEGALITE_MIME, caption_html
+
+__all__ = ["Slider", "Choice", "Explorer"]
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text).strip("_") or "control"
+
+
+@dataclass
+class Slider:
+    """A numeric control: from ``min`` to ``max`` in steps of ``step``."""
+
+    name: str
+    label: str
+    min: float
+    max: float
+    step: float
+    default: float
+    unit: str = ""
+
+    def __post_init__(self):
+        if not (self.min < self.max and self.step > 0):
+            raise ValueError(f"slider {self.name}: need min < max and step > 0")
+        self.default = self.clamp(self.default)
+
+    @property
+    def integral(self) -> bool:
+        return all(float(v).is_integer() for v in (self.min, self.max, self.step))
+
+    def values(self) -> list[float]:
+        n = int(round((self.max - self.min) / self.step))
+        vals = [round(self.min + i * self.step, 10) for i in range(n + 1)]
+        return [int(v) for v in vals] if self.integral else vals
+
+    def clamp(self, value) -> float:
+        """Nearest allowed value; non-numbers fall back to the default."""
+        if isinstance(value, bool):
+            return self.default
+        try:
+            value = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return self.default
+        if math.isnan(value):
+            return self.default
+        value = min(max(value, self.min), self.max)
+        snapped = round(self.min + round((value - self.min) / self.step) * self.step, 10)
+        snapped = min(snapped, self.max)
+        return int(snapped) if self.integral else snapped
+
+    def widget(self):
+        import ipywidgets as w
+
+        cls = w.IntSlider if self.integral else w.FloatSlider
+        return cls(value=self.default, min=self.min, max=self.max, step=self.step,
+                   description=self.label, continuous_update=False,
+                   readout_format="d" if self.integral else ".2~f",
+                   style={"description_width": "initial"}, layout=w.Layout(width="100%", max_width="560px"))
+
+    def binding(self):
+        name = f"{self.label} ({self.unit})" if self.unit else self.label
+        return alt.binding_range(min=self.min, max=self.max, step=self.step, name=name + " ")
+
+
+@dataclass
+class Choice:
+    """A choice among labelled options (a drop-down, or radio buttons when few)."""
+
+    name: str
+    label: str
+    options: Sequence
+    default: object = None
+    labels: Sequence[str] | None = None
+    radio: bool = False
+
+    def __post_init__(self):
+        self.options = list(self.options)
+        if not self.options:
+            raise ValueError(f"choice {self.name}: no options")
+        self.labels = [str(o) for o in self.options] if self.labels is None else list(self.labels)
+        if self.default not in self.options:
+            self.default = self.options[0]
+
+    def values(self) -> list:
+        return list(self.options)
+
+    def clamp(self, value):
+        return value if value in self.options else self.default
+
+    def widget(self):
+        import ipywidgets as w
+
+        pairs = list(zip(self.labels, self.options))
+        if self.radio:
+            return w.ToggleButtons(options=pairs, value=self.default, description=self.label,
+                                   style={"description_width": "initial", "button_width": "auto"})
+        return w.Dropdown(options=pairs, value=self.default, description=self.label,
+                          style={"description_width": "initial"}, layout=w.Layout(width="max-content"))
+
+    def binding(self):
+        if self.radio:
+            return alt.binding_radio(options=self.options, labels=self.labels, name=self.label + " ")
+        return alt.binding_select(options=self.options, labels=self.labels, name=self.label + " ")
+
+
+Control = Slider | Choice
+
+
+@dataclass
+class Explorer:
+    """An interactive chart of a model over its controls.
+
+    ``view(frame, values)`` must build the chart from the model's output
+    alone; ``values`` (a dict of the current control values) may be used for
+    titles or reference lines in the live view and is ``None`` in the static
+    grid view, where it must not be needed.
+    """
+
+    title: str
+    description: str
+    controls: list
+    model: Callable[..., pd.DataFrame]
+    view: Callable[[pd.DataFrame, dict | None], alt.TopLevelMixin]
+    source: str
+    summary: Callable[[pd.DataFrame], str] | None = None
+    _names: list = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._names = [c.name for c in self.controls]
+        if len(set(self._names)) != len(self._names):
+            raise ValueError("explorer controls need distinct names")
+
+    # -- the model side -------------------------------------------------
+    def defaults(self) -> dict:
+        return {c.name: c.default for c in self.controls}
+
+    def clamp(self, **values) -> dict:
+        """Complete and clamp control values: unknown names are refused."""
+        unknown = set(values) - set(self._names)
+        if unknown:
+            raise TypeError(f"unknown control(s): {', '.join(sorted(unknown))}; known: {', '.join(self._names)}")
+        out = self.defaults()
+        for c in self.controls:
+            if c.name in values:
+                out[c.name] = c.clamp(values[c.name])
+        return out
+
+    def compute(self, **values) -> pd.DataFrame:
+        return self.model(**self.clamp(**values))
+
+    def chart(self, **values) -> alt.TopLevelMixin:
+        vals = self.clamp(**values)
+        return self.view(self.model(**vals), vals).properties(title=self.title, description=self.description)
+
+    def spec(self, **values) -> dict:
+        """The Vega-Lite spec of one state: what the live view draws after a control move."""
+        return self.chart(**values).to_dict()
+
+    def grid(self) -> pd.DataFrame:
+        """The model over every combination of control values, with the controls as columns."""
+        frames = []
+        for combo in itertools.product(*(c.values() for c in self.controls)):
+            vals = dict(zip(self._names, combo))
+            frames.append(self.model(**vals).assign(**{f"ctl_{k}": v for k, v in vals.items()}))
+        return pd.concat(frames, ignore_index=True)
+
+    # -- the static (book) view ------------------------------------------
+    def static_chart(self) -> alt.TopLevelMixin:
+        grid = self.grid()
+        params = [alt.param(name=f"p_{c.name}", value=c.default, bind=c.binding()) for c in self.controls]
+        tests = []
+        for c in self.controls:
+            col, par = f"datum['ctl_{c.name}']", f"p_{c.name}"
+            if isinstance(c, Slider):
+                tests.append(f"abs({col} - {par}) < {c.step / 2}")
+            else:
+                tests.append(f"{col} == {par}")
+        chart = self.view(grid, None)
+        chart = chart.add_params(*params).transform_filter(" && ".join(tests))
+        return chart.properties(title=self.title, description=self.description)
+
+    # -- the live (JupyterLab) view --------------------------------------
+    def widget(self):
+        import ipywidgets as w
+        from IPython.display import display
+
+        controls = [c.widget() for c in self.controls]
+        out = w.Output(layout=w.Layout(min_height="320px"))
+        status = w.HTML()
+
+        def redraw(*_):
+            values = {c.name: wd.value for c, wd in zip(self.controls, controls)}
+            with out:
+                out.clear_output(wait=True)
+                try:
+                    vals = self.clamp(**values)
+                    frame = self.model(**vals)
+                    chart = self.view(frame, vals).properties(title=self.title, description=self.description)
+                    display({VEGALITE_MIME: chart.to_dict(), "text/plain": self.description}, raw=True)
+                    status.value = f'<p class="ck-status" aria-live="polite">{self.summary(frame)}</p>' if self.summary else ""
+                except Exception as err:  # shown in the explorer, never a traceback
+                    status.value = f'<p class="ck-status" role="alert">This setting could not be drawn: {err}</p>'
+
+        for wd in controls:
+            wd.observe(redraw, names="value")
+        redraw()
+        box = w.VBox([*controls, status, out])
+        box.add_class("ck-explorer")
+        return box
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {VEGALITE_MIME: self.static_chart().to_dict(), "text/plain": f"{self.title}. {self.description}"}
+        try:
+            import ipywidgets  # noqa: F401
+            from IPython import get_ipython
+
+            if get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None:
+                bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
+        except ImportError:
+            pass
+        return bundle
+
+    def _ipython_display_(self):
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        display(HTML(caption_html(self.source, self.description)))

@@ -1,0 +1,108 @@
+"""Sphinx/MyST-NB glue that keeps the course site self-contained.
+
+* ``VegaLiteRenderer`` (a MyST-NB mime renderer plugin, registered in
+  ``pyproject.toml``) turns ``application/vnd.vegalite.v5+json`` outputs
+  into a ``<div class="ck-vega">`` holding the spec as JSON.
+* On pages that hold such a div, vega, vega-lite and vega-embed are loaded
+  from ``_static/coursekit-vendor/``: copies of the pinned npm packages (see
+  ``package.json``), fetched at build time, never from a CDN. Pages without
+  charts load none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
+
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+
+#: npm file -> name under _static/vendor, in load order.
+VENDOR = {
+    "vega/build/vega.min.js": "vega.min.js",
+    "vega-lite/build/vega-lite.min.js": "vega-lite.min.js",
+    "vega-embed/build/vega-embed.min.js": "vega-embed.min.js",
+}
+
+
+class VegaLiteRenderer:
+    """MyST-NB plugin: render Vega-Lite outputs as self-hosted charts in HTML builds."""
+
+    mime_priority_overrides = [("html", VEGALITE_MIME, 5), ("dirhtml", VEGALITE_MIME, 5)]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if inline or data.mime_type != VEGALITE_MIME:
+            return None
+        spec = data.content if isinstance(data.content, dict) else json.loads(data.content)
+        text = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+        label = spec.get("description") or spec.get("title") or "Chart"
+        if isinstance(label, dict):
+            label = label.get("text", "Chart")
+        from html import escape
+
+        markup = (f'<div class="ck-vega" role="figure" aria-label="{escape(str(label))}">'
+                  f'<noscript>This chart needs JavaScript; its description follows below.</noscript>'
+                  f'<script type="application/json" class="ck-spec">{text}</script></div>')
+        return [nodes.raw(text=markup, format="html", classes=["output", "vegalite"])]
+
+
+def _node_modules(app) -> Path:
+    root = Path(app.srcdir)
+    for folder in [root, *root.parents]:
+        if (folder / "node_modules").is_dir():
+            return folder / "node_modules"
+    raise ExtensionError("node_modules/ not found next to the book: run `make book` (it runs `npm ci`) "
+                         "to fetch the pinned JavaScript the charts need.")
+
+
+def _copy_vendor(app, exception):
+    if exception or app.builder.format != "html":
+        return
+    modules = _node_modules(app)
+    target = Path(app.outdir) / "_static" / "coursekit-vendor"
+    target.mkdir(parents=True, exist_ok=True)
+    for src, name in VENDOR.items():
+        path = modules / src
+        if not path.exists():
+            raise ExtensionError(f"{path} is missing: run `npm ci` to fetch the pinned chart libraries.")
+        shutil.copyfile(path, target / name)
+
+
+def _page_scripts(app, pagename, templatename, context, doctree):
+    body = context.get("body", "")
+    if 'class="ck-vega"' in body:
+        for name in VENDOR.values():
+            app.add_js_file(f"coursekit-vendor/{name}")
+    # sphinx-thebe declares THEBE_JS_URL in an inline script that is added twice;
+    # the second declaration is a console error on every page. Keep one.
+    scripts = context.get("script_files")
+    if scripts:
+        seen, kept = set(), []
+        for script in scripts:
+            body_js = getattr(script, "attributes", {}).get("body", "")
+            key = body_js if body_js else id(script)
+            if body_js and key in seen:
+                continue
+            seen.add(key)
+            kept.append(script)
+        context["script_files"] = kept
+
+
+def _add_static(app):
+    static = str(Path(__file__).parent / "static")
+    if static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)
+    app.add_css_file("coursekit.css")
+    app.add_js_file("coursekit.js", defer="defer")
+
+
+def setup(app):
+    _node_modules(app)  # fail early, with a clear message
+    app.connect("builder-inited", _add_static)
+    app.connect("html-page-context", _page_scripts)
+    app.connect("build-finished", _copy_vendor)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

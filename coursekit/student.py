@@ -1,0 +1,64 @@
+"""Build the student edition: every chapter notebook without its solutions.
+
+``python -m coursekit.student [OUT]`` writes the notebooks to
+``_build/student/notebooks/`` and a zip to hand out,
+``_build/student/course-student-edition.zip``. Cells tagged ``solution``
+are removed (code and the markdown that labels or explains a solution);
+exercise checks still work because the expected answers are computed by
+the course package, not written in the notebook.
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+REMOVE_TAGS = {"solution"}
+
+
+def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if not REMOVE_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def build(out: Path | None = None, notebooks: Path | None = None) -> Path:
+    out = Path(out or ROOT / "_build" / "student")
+    notebooks = Path(notebooks or ROOT / "notebooks")
+    target = out / "notebooks"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
+        nb = strip_solutions(nbformat.read(path, as_version=4))
+        nbformat.validate(nb)
+        dest = target / path.name
+        nbformat.write(nb, dest)
+        written.append(dest)
+    if not written:
+        raise SystemExit(f"no chapter notebooks found in {notebooks}")
+    archive = out / "course-student-edition.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for dest in written:
+            zf.write(dest, f"notebooks/{dest.name}")
+        for extra in ["README.md", "requirements.txt", "pyproject.toml", "package.json"]:
+            if (ROOT / extra).exists():
+                zf.write(ROOT / extra, extra)
+        for folder in ["coursekit", "data"]:
+            for file in sorted((ROOT / folder).rglob("*")):
+                if file.is_file() and "__pycache__" not in file.parts:
+                    zf.write(file, file.relative_to(ROOT).as_posix())
+    return archive
+
+
+if __name__ == "__main__":
+    archive = build(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    print(f"Student edition written: {archive.parent / 'notebooks'} and {archive}")

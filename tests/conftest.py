@@ -1,0 +1,131 @@
+"""Shared fixtures: the project root, the built site served on 127.0.0.1, and headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def toc_files() -> list[str]:
+    """Every page listed in _toc.yml, in order (without suffix)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    out.append(node[key])
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return out
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def chromium_path() -> str:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    pytest.fail("Chromium is not installed: run 'make test' (it installs Debian's chromium as root) "
+                "or 'sudo apt-get install chromium'.")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    if not (SITE / "index.html").exists():
+        pytest.fail("the site is not built: run 'make test', which builds it first")
+    port = _free_port()
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageWatch:
+    """A page whose requests to other hosts are blocked and counted, with console errors kept."""
+
+    def __init__(self, browser, base_url: str, **context_args):
+        self.context = browser.new_context(**context_args)
+        self.page = self.context.new_page()
+        self.base_host = urlparse(base_url).netloc
+        self.external: list[str] = []
+        self.failed: list[str] = []
+        self.console_errors: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url) if urlparse(r.url).netloc == self.base_host else None)
+        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    def _route(self, route):
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob") or parsed.netloc == self.base_host:
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watch(browser, site_url):
+    watches = []
+
+    def make(**context_args):
+        w = PageWatch(browser, site_url, **context_args)
+        watches.append(w)
+        return w
+
+    yield make
+    for w in watches:
+        w.close()
