@@ -227,18 +227,19 @@ class TextExercise:
     """A short text answer (a name, a year written as text), compared leniently."""
 
     id: str
-    accepted: Sequence[str]
+    accepted: Sequence[str] | Callable[[], Sequence[str]]
     hint: str = ""
     explanation: str = ""
 
     def check(self, answer) -> Feedback:
+        accepted = self.accepted() if callable(self.accepted) else self.accepted
         if _missing(answer):
             return Feedback(False, "Replace the ... with your answer in quotes, then run the cell again.",
                             self.hint, "missing")
         if not isinstance(answer, (str, int)) or isinstance(answer, bool):
             return Feedback(False, f"Write your answer as text in quotes (you gave {type(answer).__name__}).",
                             "", "invalid")
-        if _norm(answer) in {_norm(a) for a in self.accepted}:
+        if _norm(answer).replace(" ", "") in {_norm(a).replace(" ", "") for a in accepted}:
             return Feedback(True, self.explanation or "Right.")
         return Feedback(False, f"{str(answer)!r} is not what we are looking for.", self.hint)
 

@@ -16,6 +16,7 @@ Inputs outside a control's range are clamped, never passed on.
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -206,6 +207,18 @@ class Explorer:
         return chart.properties(title=self.title, description=self.description)
 
     # -- the live (JupyterLab) view --------------------------------------
+    def render(self, **values) -> tuple[dict, str]:
+        """One live redraw: the chart bundle and a status line, never an exception."""
+        try:
+            vals = self.clamp(**values)
+            frame = self.model(**vals)
+            chart = self.view(frame, vals).properties(title=self.title, description=self.description)
+            status = f'<p class="ck-status" aria-live="polite">{html.escape(self.summary(frame))}</p>' if self.summary else ""
+            return {VEGALITE_MIME: chart.to_dict(), "text/plain": self.description}, status
+        except Exception as err:  # shown in the explorer, never a traceback
+            return ({"text/plain": "This setting could not be drawn."},
+                    f'<p class="ck-status" role="alert">This setting could not be drawn: {html.escape(str(err))}</p>')
+
     def widget(self):
         import ipywidgets as w
         from IPython.display import display
@@ -213,25 +226,19 @@ class Explorer:
         controls = [c.widget() for c in self.controls]
         out = w.Output(layout=w.Layout(min_height="320px"))
         status = w.HTML()
+        box = w.VBox([*controls, status, out])
+        box.add_class("ck-explorer")
 
         def redraw(*_):
-            values = {c.name: wd.value for c, wd in zip(self.controls, controls)}
+            bundle, status.value = self.render(**{c.name: wd.value for c, wd in zip(self.controls, controls)})
+            box.last_bundle = bundle
             with out:
                 out.clear_output(wait=True)
-                try:
-                    vals = self.clamp(**values)
-                    frame = self.model(**vals)
-                    chart = self.view(frame, vals).properties(title=self.title, description=self.description)
-                    display({VEGALITE_MIME: chart.to_dict(), "text/plain": self.description}, raw=True)
-                    status.value = f'<p class="ck-status" aria-live="polite">{self.summary(frame)}</p>' if self.summary else ""
-                except Exception as err:  # shown in the explorer, never a traceback
-                    status.value = f'<p class="ck-status" role="alert">This setting could not be drawn: {err}</p>'
+                display(bundle, raw=True)
 
         for wd in controls:
             wd.observe(redraw, names="value")
         redraw()
-        box = w.VBox([*controls, status, out])
-        box.add_class("ck-explorer")
         return box
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -1,0 +1,170 @@
+"""Every chapter notebook meets the chapter standard (../shared/chapter-standard.md)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import nbformat
+import pytest
+from pybtex.database import parse_file
+
+from conftest import ROOT, chapter_notebooks, toc_files
+
+NOTEBOOKS = chapter_notebooks()
+IDS = [p.stem for p in NOTEBOOKS]
+BIB = parse_file(ROOT / "book" / "references.bib").entries
+GLOSSARY = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+
+#: Publishers whose own pages count as primary or official sources.
+OFFICIAL_DOMAINS = (
+    "nato.int", "europa.eu", "unhcr.org", "un.org", "iom.int", "gov.tr", "gov.pl", "gov.gr", "mfa.gr", "kremlin.ru",
+    "mid.ru", "gov.kz", "stat.uz", "gov.uz", "gov.uk", "state.gov", "whitehouse.gov", "iea.org", "imf.org",
+    "worldbank.org", "osce.org", "coe.int", "turkicstates.org", "sectsco.org", "eaeunion.org", "odkb-csto.org",
+    "tap-ag.com", "tanap.com", "congress.gov", "defense.gov", "treasury.gov", "bundesregierung.de", "elysee.fr",
+    "president.az", "akorda.kz", "president.uz", "consilium.europa.eu", "unocha.org", "reliefweb.int", "wfp.org",
+    "fao.org", "usda.gov", "tbmm.gov.tr", "mfa.gov.tr", "gov.ua", "gov.az",
+)
+SCAFFOLD = {"exercise", "solution", "hint", "quiz"}
+
+
+def cells(nb, tag=None):
+    return [c for c in nb.cells if tag is None or tag in c.metadata.get("tags", [])]
+
+
+def prose_words(nb) -> int:
+    words = 0
+    for c in nb.cells:
+        if c.cell_type != "markdown" or SCAFFOLD & set(c.metadata.get("tags", [])):
+            continue
+        text = re.sub(r"^\s*:::.*$|^\s*:\w+:.*$|^```.*$", " ", c.source, flags=re.M)
+        text = re.sub(r"\{[a-z:]+\}`([^`]*)`", r"\1", text)
+        text = re.sub(r"https?://\S+", " ", text)
+        text = re.sub(r"^\s*\|?\s*-{3,}.*$", " ", text, flags=re.M)
+        words += len(re.findall(r"[A-Za-zÀ-ž0-9][A-Za-zÀ-ž0-9’'\-]*", text))
+    return words
+
+
+def citations(nb) -> set[str]:
+    keys = set()
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            for group in re.findall(r"\{cite(?::[pt])?\}`([^`]+)`", c.source):
+                keys.update(k.strip() for k in group.split(","))
+    return keys
+
+
+def is_official(key: str) -> bool:
+    entry = BIB[key]
+    if "official" in entry.fields.get("keywords", "").lower():
+        return True
+    host = urlparse(entry.fields.get("url", "")).netloc.lower()
+    return any(host == d or host.endswith("." + d) for d in OFFICIAL_DOMAINS)
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=IDS)
+def nb(request):
+    book = nbformat.read(request.param, as_version=4)
+    book.path = request.param
+    return book
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no chapter notebooks found in notebooks/"
+
+
+def test_stored_without_outputs(nb):
+    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    assert not dirty, f"{nb.path.name}: cells {dirty} have outputs; notebooks are committed clean (nbstripout)"
+
+
+def test_listed_in_toc(nb):
+    assert f"notebooks/{nb.path.stem}" in toc_files()
+
+
+def test_learning_objectives(nb):
+    obj = cells(nb, "learning-objectives")
+    assert len(obj) == 1, "exactly one cell tagged learning-objectives"
+    bullets = re.findall(r"^\s*[-*] ", obj[0].source, flags=re.M)
+    assert 3 <= len(bullets) <= 5, f"3–5 learning objectives, found {len(bullets)}"
+
+
+def test_prose_length(nb):
+    minimum = 1500 if nb.path.stem.startswith("00") else 2500
+    words = prose_words(nb)
+    assert words >= minimum, f"{nb.path.name}: {words} words of prose, the standard asks for {minimum}"
+
+
+def test_structure_sections(nb):
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for heading in ("Learning objectives", "Prerequisites", "Summary", "Further reading"):
+        assert re.search(rf"^#+ .*{heading}", text, flags=re.M | re.I), f"missing a '{heading}' section"
+
+
+def test_explorer(nb):
+    exp = [c for c in cells(nb, "explorer") if c.cell_type == "code"]
+    assert exp, "at least one code cell tagged explorer"
+    assert all(len(c.source.splitlines()) <= 4 for c in exp), "explorer cells call a package function, no logic"
+
+
+def test_exercises_have_checks_hints_and_solutions(nb):
+    code = [c for c in cells(nb, "exercise") if c.cell_type == "code"]
+    assert len(code) >= 3, f"at least three exercise code cells, found {len(code)}"
+    for c in code:
+        assert "check(" in c.source, "each exercise cell calls check()"
+        assert "..." in c.source, "each exercise cell leaves the answer to the student (answer = ...)"
+    labels = re.findall(r":label:\s*(\S+)", "\n".join(c.source for c in cells(nb, "exercise") if c.cell_type == "markdown"))
+    solved = re.findall(r"\{solution-start\}\s*(\S+)", "\n".join(c.source for c in cells(nb, "solution")))
+    assert labels and set(labels) <= set(solved), f"exercises without a solution: {set(labels) - set(solved)}"
+    assert len(cells(nb, "hint")) >= 3, "each exercise has a hint (cell tagged hint)"
+    sol_code = [c for c in cells(nb, "solution") if c.cell_type == "code"]
+    assert len(sol_code) >= len(code), "each exercise has solution code"
+
+
+def test_exercise_ids_exist(nb):
+    from coursekit.exercises import registry
+
+    ids = set(re.findall(r"check\(\s*[\"']([\w-]+)[\"']", "\n".join(c.source for c in nb.cells if c.cell_type == "code")))
+    assert ids, "no check() calls"
+    missing = ids - set(registry())
+    assert not missing, f"check() ids not registered in the package: {missing}"
+
+
+def test_quiz_and_discussion(nb):
+    assert [c for c in cells(nb, "quiz") if c.cell_type == "code"], "a code cell tagged quiz"
+    disc = cells(nb, "discussion")
+    assert disc, "a markdown cell tagged discussion"
+    questions = re.findall(r"^\s*(?:\d+\.|[-*])\s+\S", "\n".join(c.source for c in disc), flags=re.M)
+    assert len(questions) >= 3, f"at least three discussion questions, found {len(questions)}"
+
+
+def test_quiz_has_five_questions(nb):
+    import importlib
+
+    chapter = importlib.import_module(f"coursekit.chapters.ch{int(nb.path.stem[:2])}")
+    quiz = chapter.quiz()
+    assert len(quiz.questions) >= 5
+
+
+def test_citations(nb):
+    keys = citations(nb)
+    unknown = keys - set(BIB)
+    assert not unknown, f"cited keys missing from book/references.bib: {unknown}"
+    assert len(keys) >= 6, f"at least six sources cited, found {len(keys)}"
+    official = {k for k in keys if is_official(k)}
+    assert len(official) >= 3, f"at least three primary/official sources cited, found {sorted(official)}"
+
+
+def test_glossary_terms_exist(nb):
+    terms = set()
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            terms.update(t.split("<")[-1].rstrip(">").strip() for t in re.findall(r"\{term\}`([^`]+)`", c.source))
+    defined = {line.strip().lower() for line in GLOSSARY.splitlines() if line and not line.startswith((" ", "#", ":", "`"))}
+    missing = {t for t in terms if t.lower() not in defined}
+    assert not missing, f"glossary terms used but not defined in book/glossary.md: {missing}"
+
+
+def test_cells_stay_short(nb):
+    long_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and len(c.source.splitlines()) > 8]
+    assert not long_cells, f"code cells {long_cells} are long: move the logic into coursekit"
