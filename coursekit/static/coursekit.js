@@ -79,8 +79,27 @@
     });
   }
 
-  function init() { drawCharts(); wireQuizzes(); }
+  /* The theme's search buttons show "Search Ctrl+K" but are labelled "Search" (a
+   * label/content mismatch for speech users), and its colour-mode button holds
+   * icons with titles. Let visible text be the accessible name; icons are decorative. */
+  function fixThemeLabels() {
+    document.querySelectorAll("button.search-button-field").forEach(function (b) { b.removeAttribute("aria-label"); });
+    document.querySelectorAll(".theme-switch-button i, .theme-switch-button svg, button.search-button__button i, " +
+                              "button.search-button__button svg").forEach(function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+      icon.removeAttribute("title");
+      icon.querySelectorAll("title").forEach(function (t) { t.remove(); });
+    });
+    /* Sphinx marks the bibliography as a list whose entries are not list items. */
+    document.querySelectorAll('.citation-list[role="list"] > [role="doc-biblioentry"]').forEach(function (e) {
+      e.setAttribute("role", "listitem");
+    });
+    /* MyST-NB's "Show code" toggles carry an aria-label that differs from their text. */
+    document.querySelectorAll("details.hide > summary[aria-label]").forEach(function (s) { s.removeAttribute("aria-label"); });
+  }
+
+  function init() { fixThemeLabels(); drawCharts(); wireQuizzes(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
-  window.addEventListener("load", drawCharts);
+  window.addEventListener("load", function () { fixThemeLabels(); drawCharts(); });
 })();
