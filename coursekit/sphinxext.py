@@ -38,7 +38,10 @@ class VegaLiteRenderer:
         if inline or data.mime_type != VEGALITE_MIME:
             return None
         spec = data.content if isinstance(data.content, dict) else json.loads(data.content)
-        text = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+        # No markup character survives in the embedded JSON, so data strings can never close the
+        # script element or open a comment, whatever they contain.
+        text = (json.dumps(spec, sort_keys=True, ensure_ascii=False)
+                .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
         label = spec.get("description") or spec.get("title") or "Chart"
         if isinstance(label, dict):
             label = label.get("text", "Chart")

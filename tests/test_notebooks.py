@@ -105,6 +105,8 @@ def test_explorer(nb):
     exp = [c for c in cells(nb, "explorer") if c.cell_type == "code"]
     assert exp, "at least one code cell tagged explorer"
     assert all(len(c.source.splitlines()) <= 4 for c in exp), "explorer cells call a package function, no logic"
+    for c in exp:
+        assert "import" in c.source, "an explorer cell imports what it needs, so it works on its own after a restart"
 
 
 def test_exercises_have_checks_hints_and_solutions(nb):

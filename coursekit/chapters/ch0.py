@@ -56,7 +56,7 @@ def _view(frame: pd.DataFrame, values: dict | None) -> alt.Chart:
         .mark_point(filled=True, size=110, opacity=0.9)
         .encode(
             x=alt.X("when:T", title="Date", axis=alt.Axis(format="%Y", labelOverlap=True)),
-            y=alt.Y("theme:N", title="Theme", sort=THEMES),
+            y=alt.Y("theme:N", title="Theme", sort=THEMES, scale=alt.Scale(domain=THEMES)),
             color=alt.Color("theme:N", scale=colour_scale(THEMES), legend=alt.Legend(title="Theme")),
             shape=alt.Shape("theme:N", scale=shape_scale(THEMES), legend=None),
             tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("title:N", title="Event"),
