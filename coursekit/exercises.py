@@ -207,7 +207,7 @@ class SetExercise:
                 return Feedback(False, f"Give a list of {self.noun} in square brackets, e.g. ['France', 'Poland'].",
                                 "", "invalid")
         if any(not isinstance(i, str) for i in items):
-            return Feedback(False, f"Every entry should be a name in quotes; some are not text.", "", "invalid")
+            return Feedback(False, "Every entry should be a name in quotes; some are not text.", "", "invalid")
         got = {self._canon(i) for i in items}
         want = {self._canon(i) for i in self.expected()}
         if got == want:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import altair as alt
-import pandas as pd
 import pytest
 
 from coursekit.charts import figure

@@ -212,3 +212,24 @@ def quiz() -> Quiz:
                    "Everything is stored in data/ so the course works offline."),
         ]),
     ], title="Self-check quiz: Chapter 0")
+
+
+def timeline_table():
+    """Every event with its date, theme and a link to its source, as an HTML table (all text escaped)."""
+    import html
+
+    from IPython.display import HTML
+
+    events = timeline()
+    by_id = {s["id"]: s for s in events.attrs["sources"]}
+    rows = []
+    for _, e in events.iterrows():
+        src = by_id[e["source"]]
+        rows.append(
+            f"<tr><td>{html.escape(e['date'])}</td><td>{html.escape(e['title'])}</td>"
+            f"<td>{html.escape(e['theme'])}</td><td>{html.escape(e['description'])}</td>"
+            f"<td><a href=\"{html.escape(src['path'])}\">{html.escape(src['publisher'])}</a></td></tr>")
+    return HTML('<table class="table ck-timeline"><caption>Events in the course timeline, with their sources '
+                f'({len(events)} events)</caption><thead><tr><th scope="col">Date</th><th scope="col">Event</th>'
+                '<th scope="col">Theme</th><th scope="col">What happened</th><th scope="col">Source</th></tr>'
+                "</thead><tbody>" + "".join(rows) + "</tbody></table>")
