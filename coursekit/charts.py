@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 
 import altair as alt
 
 from .data import source_line
 
-__all__ = ["PALETTE", "MARKS", "Figure", "figure", "VEGALITE_MIME"]
+__all__ = ["PALETTE", "MARKS", "Figure", "figure", "clean_spec", "VEGALITE_MIME"]
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 
@@ -54,9 +55,28 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
+def clean_spec(obj):
+    """The spec with every non-finite number (NaN, ±inf, pandas NA) replaced by null, so it is valid JSON."""
+    if isinstance(obj, dict):
+        return {k: clean_spec(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [clean_spec(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if obj is not None and not isinstance(obj, (str, int, float, bool)):
+        try:
+            import pandas as pd
+
+            if pd.isna(obj):
+                return None
+        except (TypeError, ValueError):
+            pass
+    return obj
+
+
 def _renderer(spec: dict, **_) -> dict:
     description = spec.get("description") or "Chart"
-    return {VEGALITE_MIME: spec, "text/plain": description}
+    return {VEGALITE_MIME: clean_spec(spec), "text/plain": description}
 
 
 alt.renderers.register("coursekit", _renderer)
@@ -81,7 +101,7 @@ class Figure:
 
     @property
     def spec(self) -> dict:
-        return self.chart.to_dict()
+        return clean_spec(self.chart.to_dict())
 
     def caption_html(self) -> str:
         return caption_html(self.source, self.description)

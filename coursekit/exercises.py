@@ -252,16 +252,23 @@ def register(*exercises) -> None:
 
 
 def registry() -> dict:
-    from . import chapters  # noqa: F401  (registers every chapter's exercises)
+    """Every exercise of every chapter (imports all chapter modules)."""
+    from . import chapters
 
+    chapters.load_all()
     return dict(_REGISTRY)
 
 
 def exercise(exercise_id: str):
-    reg = registry()
-    if exercise_id not in reg:
-        raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(sorted(reg))}")
-    return reg[exercise_id]
+    from . import chapters
+
+    if exercise_id not in _REGISTRY:
+        chapters.load_for(str(exercise_id))
+    if exercise_id not in _REGISTRY:
+        reg = registry()
+        if exercise_id not in reg:
+            raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(sorted(reg))}")
+    return _REGISTRY[exercise_id]
 
 
 def check(exercise_id: str, answer) -> Feedback:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from .charts import VEGALITE_MIME, caption_html
+from .charts import VEGALITE_MIME, caption_html, clean_spec
 
 __all__ = ["Slider", "Choice", "Explorer"]
 
@@ -81,7 +81,7 @@ class Slider:
         cls = w.IntSlider if self.integral else w.FloatSlider
         return cls(value=self.default, min=self.min, max=self.max, step=self.step,
                    description=self.label, continuous_update=False,
-                   readout_format="d" if self.integral else ".2~f",
+                   readout_format="d" if self.integral else ".2f",
                    style={"description_width": "initial"}, layout=w.Layout(width="100%", max_width="560px"))
 
     def binding(self):
@@ -181,7 +181,7 @@ class Explorer:
 
     def spec(self, **values) -> dict:
         """The Vega-Lite spec of one state: what the live view draws after a control move."""
-        return self.chart(**values).to_dict()
+        return clean_spec(self.chart(**values).to_dict())
 
     def grid(self) -> pd.DataFrame:
         """The model over every combination of control values, with the controls as columns."""
@@ -214,7 +214,7 @@ class Explorer:
             frame = self.model(**vals)
             chart = self.view(frame, vals).properties(title=self.title, description=self.description)
             status = f'<p class="ck-status" aria-live="polite">{html.escape(self.summary(frame))}</p>' if self.summary else ""
-            return {VEGALITE_MIME: chart.to_dict(), "text/plain": self.description}, status
+            return {VEGALITE_MIME: clean_spec(chart.to_dict()), "text/plain": self.description}, status
         except Exception as err:  # shown in the explorer, never a traceback
             return ({"text/plain": "This setting could not be drawn."},
                     f'<p class="ck-status" role="alert">This setting could not be drawn: {html.escape(str(err))}</p>')
@@ -242,7 +242,7 @@ class Explorer:
         return box
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {VEGALITE_MIME: self.static_chart().to_dict(), "text/plain": f"{self.title}. {self.description}"}
+        bundle = {VEGALITE_MIME: clean_spec(self.static_chart().to_dict()), "text/plain": f"{self.title}. {self.description}"}
         try:
             import ipywidgets  # noqa: F401
             from IPython import get_ipython

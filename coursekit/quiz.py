@@ -56,9 +56,9 @@ class Numeric:
     def grade(self, value) -> tuple[bool, str]:
         try:
             number = float(str(value).strip().replace(",", ".").rstrip("%"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return False, "Type a number, such as 3.5 (no units or separators)."
-        if math.isnan(number):
+        if not math.isfinite(number):
             return False, "Type a number, such as 3.5 (no units or separators)."
         if abs(number - self.answer) <= self.tolerance:
             return True, f"Correct. {self.why}".strip()

@@ -26,6 +26,8 @@ VENDOR = {
     "vega-lite/build/vega-lite.min.js": "vega-lite.min.js",
     "vega-embed/build/vega-embed.min.js": "vega-embed.min.js",
 }
+#: MathJax (SVG output needs no web fonts); Sphinx loads it only on pages with maths.
+MATHJAX = ("mathjax/es5/tex-svg.js", "tex-svg.js")
 
 
 class VegaLiteRenderer:
@@ -40,7 +42,9 @@ class VegaLiteRenderer:
         spec = data.content if isinstance(data.content, dict) else json.loads(data.content)
         # No markup character survives in the embedded JSON, so data strings can never close the
         # script element or open a comment, whatever they contain.
-        text = (json.dumps(spec, sort_keys=True, ensure_ascii=False)
+        from .charts import clean_spec
+
+        text = (json.dumps(clean_spec(spec), sort_keys=True, ensure_ascii=False, allow_nan=False)
                 .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
         label = spec.get("description") or spec.get("title") or "Chart"
         if isinstance(label, dict):
@@ -68,7 +72,7 @@ def _copy_vendor(app, exception):
     modules = _node_modules(app)
     target = Path(app.outdir) / "_static" / "coursekit-vendor"
     target.mkdir(parents=True, exist_ok=True)
-    for src, name in VENDOR.items():
+    for src, name in [*VENDOR.items(), MATHJAX]:
         path = modules / src
         if not path.exists():
             raise ExtensionError(f"{path} is missing: run `npm ci` to fetch the pinned chart libraries.")
@@ -95,6 +99,11 @@ def _page_scripts(app, pagename, templatename, context, doctree):
         context["script_files"] = kept
 
 
+def _config_inited(app, config):
+    # Formulas render with the site's own MathJax, never a CDN copy.
+    config.mathjax_path = f"coursekit-vendor/{MATHJAX[1]}"
+
+
 def _add_static(app):
     static = str(Path(__file__).parent / "static")
     if static not in app.config.html_static_path:
@@ -105,6 +114,7 @@ def _add_static(app):
 
 def setup(app):
     _node_modules(app)  # fail early, with a clear message
+    app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _copy_vendor)

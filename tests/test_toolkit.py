@@ -180,6 +180,15 @@ def test_live_widget_redraws_on_change():
     assert before != after
 
 
+def test_decimal_slider_builds_a_live_widget():
+    pytest.importorskip("ipywidgets")
+    slider = Slider("x", "Share", 0.0, 1.0, 0.25, 0.5, unit="%")
+    assert slider.values() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    widget = slider.widget()
+    widget.value = 0.75
+    assert widget.value == 0.75
+
+
 def test_render_reports_model_errors_without_raising():
     broken = Explorer("T", "D", [Slider("k", "K", 1, 5, 1, 2)], lambda k: 1 / 0, _view, "S")
     bundle, status = broken.render(k=3)
@@ -195,6 +204,13 @@ def test_figure_needs_title_and_description():
     fig = figure(chart, title="Finding", description="Alt text", source="Source: X.")
     assert fig.spec["title"] == "Finding" and fig.spec["description"] == "Alt text"
     assert fig._repr_mimebundle_()[VEGALITE_MIME]["$schema"].startswith("https://vega.github.io/schema/vega-lite/v5")
+
+
+def test_missing_values_become_valid_json():
+    frame = pd.DataFrame({"x": [1.0, float("nan"), 3.0], "y": pd.array([1, None, 3], dtype="Int64")})
+    fig = figure(alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q"), title="T", description="D", source="S")
+    json.dumps(fig.spec, allow_nan=False)  # raises on NaN
+    json.dumps(EXP._repr_mimebundle_()[VEGALITE_MIME], allow_nan=False)
 
 
 def test_caption_escapes_markup():
