@@ -36,7 +36,7 @@ class MultipleChoice:
     def grade(self, index) -> tuple[bool, str]:
         try:
             index = int(index)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return False, "Choose one of the options first."
         if not 0 <= index < len(self.options):
             return False, "Choose one of the options first."
