@@ -23,10 +23,11 @@ check-venv:
 	@if [ -f $(STAMP) ] && ! $(PY) -c "import coursekit, jupyter_book" >/dev/null 2>&1; then \
 	  echo "make: $(VENV) is incomplete; reinstalling"; rm -f $(STAMP); fi
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) || { echo "make: could not create $(VENV) with $(PYTHON)"; exit 1; }
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -r requirements.txt || { echo "make: installing requirements.txt failed (see the pip error above)"; exit 1; }
+	@mkdir -p $(VENV)/share/jupyter/lab/settings && cp tools/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 $(JS_STAMP): package.json package-lock.json
