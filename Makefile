@@ -40,8 +40,9 @@ setup: check-venv
 
 book: setup
 	@$(PY) tools/check_toc.py
+	@$(PY) tools/cache_guard.py
 	@rm -rf _build/html
-	@$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log; \
+	@COURSEKIT_STATIC=1 $(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log; \
 	  status=$${PIPESTATUS[0]}; \
 	  if [ $$status -ne 0 ]; then echo "make: the book did not build (see the warnings above, each names its file); no site was published"; rm -rf _build/html; exit $$status; fi
 	@echo "The course site is built. Open _build/html/index.html, or run 'make serve'."

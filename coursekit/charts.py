@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import itertools
 import math
+import os
 
 import altair as alt
 
@@ -72,6 +73,24 @@ def clean_spec(obj):
         except (TypeError, ValueError):
             pass
     return obj
+
+
+def live_kernel() -> bool:
+    """True in a kernel with a front end that can show live widgets (JupyterLab, Notebook, VS Code).
+
+    ``COURSEKIT_STATIC=1`` (set by ``make book`` and the test suite's notebook runs) asks for the
+    kernel-free views only: the book never shows widgets, and creating them in a headless run
+    can stall nbclient (jupyter/nbclient#312).
+    """
+    if os.environ.get("COURSEKIT_STATIC") == "1":
+        return False
+    try:
+        import ipywidgets  # noqa: F401
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _renderer(spec: dict, **_) -> dict:

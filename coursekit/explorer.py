@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from .charts import VEGALITE_MIME, caption_html, clean_spec
+from .charts import VEGALITE_MIME, caption_html, clean_spec, live_kernel
 
 __all__ = ["Slider", "Choice", "Explorer"]
 
@@ -214,7 +214,9 @@ class Explorer:
             frame = self.model(**vals)
             chart = self.view(frame, vals).properties(title=self.title, description=self.description)
             status = f'<p class="ck-status" aria-live="polite">{html.escape(self.summary(frame))}</p>' if self.summary else ""
-            return {VEGALITE_MIME: clean_spec(chart.to_dict()), "text/plain": self.description}, status
+            # The same view is validated against the Vega-Lite schema when the static grid is built;
+            # live redraws skip the (slow) validation.
+            return {VEGALITE_MIME: clean_spec(chart.to_dict(validate=False)), "text/plain": self.description}, status
         except Exception as err:  # shown in the explorer, never a traceback
             return ({"text/plain": "This setting could not be drawn."},
                     f'<p class="ck-status" role="alert">This setting could not be drawn: {html.escape(str(err))}</p>')
@@ -243,14 +245,8 @@ class Explorer:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {VEGALITE_MIME: clean_spec(self.static_chart().to_dict()), "text/plain": f"{self.title}. {self.description}"}
-        try:
-            import ipywidgets  # noqa: F401
-            from IPython import get_ipython
-
-            if get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None:
-                bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
-        except ImportError:
-            pass
+        if live_kernel():
+            bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
         return bundle
 
     def _ipython_display_(self):

@@ -132,13 +132,9 @@ class Quiz:
         return box
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self.to_html(), "text/plain": f"{self.title}: {len(self.questions)} questions"}
-        try:
-            from IPython import get_ipython
+        from .charts import live_kernel
 
-            shell = get_ipython()
-            if shell is not None and getattr(shell, "kernel", None) is not None:
-                bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
-        except ImportError:
-            pass
+        bundle = {"text/html": self.to_html(), "text/plain": f"{self.title}: {len(self.questions)} questions"}
+        if live_kernel():
+            bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
         return bundle

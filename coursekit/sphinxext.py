@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -79,6 +80,24 @@ def _copy_vendor(app, exception):
         shutil.copyfile(path, target / name)
 
 
+_FONTAWESOME_JS = re.compile(r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>\s*')
+
+
+def _drop_icon_script(app, exception):
+    """Remove the theme's fontawesome.js (1.5 MB) from every page.
+
+    The theme's stylesheet already draws the same icons from its bundled web fonts; the script only
+    swaps them for inline SVG. Dropping it keeps pages light on slow connections.
+    """
+    if exception or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        slim = _FONTAWESOME_JS.sub("", text)
+        if slim != text:
+            page.write_text(slim, encoding="utf-8")
+
+
 def _page_scripts(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
     if 'class="ck-vega"' in body:
@@ -118,4 +137,5 @@ def setup(app):
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _copy_vendor)
+    app.connect("build-finished", _drop_icon_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

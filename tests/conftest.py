@@ -15,6 +15,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# Notebook runs in the tests (nbval, nbclient) use the kernel-free views, as the book build does;
+# the JupyterLab test unsets this to drive the live widgets.
+os.environ["COURSEKIT_STATIC"] = "1"
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -28,7 +28,7 @@ def open_page(w, site_url, page, mode="light"):
     w.page.goto(f"{site_url}/{page}.html", wait_until="load")
     w.page.wait_for_selector("main#main-content")
     for i in range(w.page.locator("div.ck-vega").count()):
-        w.page.wait_for_selector(f"div.ck-vega >> nth={i} >> svg", timeout=15000)
+        w.page.wait_for_selector(f"div.ck-vega >> nth={i} >> svg", state="attached", timeout=15000)
 
 
 @pytest.mark.browser

@@ -27,6 +27,7 @@ def lab(tmp_path_factory):
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"),
                COURSEKIT_DATA=str(ROOT / "data"), JUPYTER_PLATFORM_DIRS="1")
+    env.pop("COURSEKIT_STATIC", None)  # a student's JupyterLab: live widgets
     data_dir = home / "data"
     kernel = data_dir / "kernels" / "python3"
     kernel.mkdir(parents=True)

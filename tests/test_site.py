@@ -17,7 +17,7 @@ def test_page_loads_cleanly_and_self_contained(page, watch, site_url):
     w.page.wait_for_selector("main#main-content", timeout=15000)
     charts = w.page.locator("div.ck-vega")
     for i in range(charts.count()):
-        w.page.wait_for_selector(f"div.ck-vega >> nth={i} >> svg", timeout=15000)
+        w.page.wait_for_selector(f"div.ck-vega >> nth={i} >> svg", state="attached", timeout=15000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     w.page.screenshot(path=str(SCREENSHOTS / (page.replace("/", "__") + ".png")), full_page=True)
     assert w.external == [], f"{page} requested other hosts: {w.external}"

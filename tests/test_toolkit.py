@@ -164,10 +164,16 @@ def test_unknown_control_is_refused():
         EXP.clamp(z=1)
 
 
-def test_explorer_bundle_has_both_views():
+def test_explorer_bundle_has_both_views(monkeypatch):
     bundle = EXP._repr_mimebundle_()
     assert VEGALITE_MIME in bundle  # the book's kernel-free view
     assert bundle[VEGALITE_MIME]["description"] == "Description"
+    assert "application/vnd.jupyter.widget-view+json" not in bundle  # no kernel here, or static mode
+    import coursekit.explorer as explorer_module
+
+    monkeypatch.setattr(explorer_module, "live_kernel", lambda: True)
+    live = EXP._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in live and VEGALITE_MIME in live
 
 
 def test_live_widget_redraws_on_change():

@@ -19,6 +19,8 @@
         .then(function (result) {
           div.dataset.drawn = "yes";
           labelBindings(target);
+          /* A chart wider than the page scrolls sideways: let keyboard users reach and scroll it. */
+          if (div.scrollWidth > div.clientWidth + 1) div.tabIndex = 0;
           result.view.runAfter(function () { div.dataset.rendered = "yes"; });
         })
         .catch(function (err) { div.dataset.drawn = "error"; console.warn("chart could not be drawn", err); });
