@@ -223,7 +223,6 @@ class Explorer:
 
     def widget(self):
         import ipywidgets as w
-        from IPython.display import display
 
         controls = [c.widget() for c in self.controls]
         out = w.Output(layout=w.Layout(min_height="320px"))
@@ -234,9 +233,10 @@ class Explorer:
         def redraw(*_):
             bundle, status.value = self.render(**{c.name: wd.value for c, wd in zip(self.controls, controls)})
             box.last_bundle = bundle
-            with out:
-                out.clear_output(wait=True)
-                display(bundle, raw=True)
+            # Write the output widget's state directly rather than capturing display(): the front end
+            # shows the same bundle, with no round trip through the kernel's output capture (which can
+            # stall headless runners on large charts).
+            out.outputs = ({"output_type": "display_data", "metadata": {}, "data": bundle},)
 
         for wd in controls:
             wd.observe(redraw, names="value")

@@ -397,3 +397,21 @@ def test_quiz():
     for x in q.questions:
         if type(x).__name__ == "MultipleChoice":
             assert all(o.why for o in x.options)
+
+
+def test_specs_are_strict_json_and_the_live_view_redraws():
+    for e in (ch4.explorer(), ch4.forces_explorer()):
+        json.dumps(e.static_chart().to_dict(), allow_nan=False)
+        for c in e.controls:
+            for v in c.values():
+                json.dumps(e.spec(**{c.name: v}), allow_nan=False)
+        box = e.widget()
+        out, status = box.children[-1], box.children[-2]
+        assert len(out.outputs) == 1 and "application/vnd.vegalite.v5+json" in out.outputs[0]["data"]
+        json.dumps(out.outputs, allow_nan=False)
+        before = json.dumps(out.outputs)
+        first = box.children[0]
+        first.value = [v for v in e.controls[0].values() if v != first.value][0]
+        assert json.dumps(out.outputs) != before and "ck-status" in status.value
+    for fig in (ch4.exports_figure(), ch4.grain_figure()):
+        json.dumps(fig.spec, allow_nan=False)

@@ -350,6 +350,15 @@ def spend_per_person(iso3: str, year: int = 2024) -> float:
     return float(usd["usd_million"].iloc[0]) / float(per["personnel_thousands"].iloc[0])
 
 
+def _json_clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty text instead of NaN in text columns, so the chart JSON never carries NaN."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), "")
+    return frame
+
+
 def _pick(value, allowed, default):
     """``value`` if it is one of the allowed text options, else ``default`` (never raises)."""
     return value if isinstance(value, str) and value in allowed else default
@@ -404,7 +413,7 @@ def forces_compare(measure: str = "nato", us: str = "hide", benchmark: float = 2
                          "benchmark_label": bench_label, "measure": FORCE_MEASURES[measure][0]}])
     cols = ["row", "country", "iso3", "personnel_thousands", "pct_gdp", "rank", "meets", "label", "label_pos",
             "benchmark", "benchmark_label", "measure", "source"]
-    return pd.concat([df.reindex(columns=cols), cap], ignore_index=True).reindex(columns=cols)
+    return _json_clean(pd.concat([df.reindex(columns=cols), cap], ignore_index=True).reindex(columns=cols))
 
 
 def _forces_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
@@ -580,7 +589,7 @@ def map_layers(shade: str = "nato", points: str = "straits") -> pd.DataFrame:
         rows += _route_rows()
     cols = ["layer", "id", "name", "category", "label", "lon", "lat", "label_lon", "label_lat", "order", "status",
             "note"]
-    return pd.DataFrame(rows).reindex(columns=cols)
+    return _json_clean(pd.DataFrame(rows).reindex(columns=cols))
 
 
 def _map_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
