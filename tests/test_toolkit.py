@@ -219,6 +219,18 @@ def test_missing_values_become_valid_json():
     json.dumps(EXP._repr_mimebundle_()[VEGALITE_MIME], allow_nan=False)
 
 
+def test_missing_text_is_null_not_nan_text():
+    def model(k=1):
+        return pd.DataFrame([{"x": 1, "label": None}, {"x": 2, "label": "b"}]).astype({"label": "str"})
+
+    exp = Explorer("T", "D", [Slider("k", "K", 1, 2, 1, 1)], model,
+                   lambda f, v: alt.Chart(f).mark_text().encode(x="x:Q", text="label:N"), "S")
+    text = json.dumps(exp._repr_mimebundle_()[VEGALITE_MIME], allow_nan=False)
+    assert '"nan"' not in text
+    bundle, _ = exp.render(k=2)
+    assert '"nan"' not in json.dumps(bundle[VEGALITE_MIME], allow_nan=False)
+
+
 def test_caption_escapes_markup():
     html = caption_html("Source: <script>alert(1)</script>", "desc <b>x</b>")
     assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html

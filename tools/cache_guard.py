@@ -1,6 +1,6 @@
 """Clear the notebook execution cache when the code or data the notebooks use has changed.
 
-Jupyter Book's cache is keyed on each notebook's own source. The chapters' logic and numbers live in
+Jupyter Book's cache, and Sphinx's saved environment, are keyed on each page's own source. The chapters' logic and numbers live in
 coursekit/ and data/, so a change there must re-run the notebooks; an unchanged rebuild stays cached.
 """
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
+DOCTREES = ROOT / "_build" / ".doctrees"  # Sphinx's saved environment: it holds the executed outputs too
 STAMP = ROOT / "_build" / ".inputs-hash"
 INPUTS = ["coursekit", "data", "requirements.txt", "pyproject.toml"]
 
@@ -28,9 +29,10 @@ def inputs_hash() -> str:
 def main() -> None:
     current = inputs_hash()
     previous = STAMP.read_text().strip() if STAMP.exists() else None
-    if previous != current and CACHE.exists():
-        print("coursekit/ or data/ changed since the last build: notebooks will be re-executed")
-        shutil.rmtree(CACHE)
+    if previous != current and (CACHE.exists() or DOCTREES.exists()):
+        print("coursekit/ or data/ changed since the last build: every page is re-read and notebooks re-executed")
+        for folder in (CACHE, DOCTREES):
+            shutil.rmtree(folder, ignore_errors=True)
     STAMP.parent.mkdir(parents=True, exist_ok=True)
     STAMP.write_text(current + "\n")
 
