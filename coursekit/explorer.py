@@ -30,10 +30,6 @@ from .charts import VEGALITE_MIME, caption_html, clean_spec, live_kernel
 __all__ = ["Slider", "Choice", "Explorer"]
 
 
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in text).strip("_") or "control"
-
-
 @dataclass
 class Slider:
     """A numeric control: from ``min`` to ``max`` in steps of ``step``."""
@@ -128,9 +124,6 @@ class Choice:
         if self.radio:
             return alt.binding_radio(options=self.options, labels=self.labels, name=self.label + " ")
         return alt.binding_select(options=self.options, labels=self.labels, name=self.label + " ")
-
-
-Control = Slider | Choice
 
 
 @dataclass

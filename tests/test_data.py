@@ -144,10 +144,23 @@ def test_unterminated_quote(fixture_dir):
     _expect(fixture_dir, match="malformed CSV")
 
 
-def test_wrong_column_in_header(fixture_dir):
+# One cell (or header name) corrupted at a time: (old text, new text, line, column, message).
+CORRUPTIONS = {
+    "wrong column in header": ("country,year,value", "country,yr,value", 1, "yr", "where the schema expects 'year'"),
+    "text where a number belongs": (",1.5,", ",one and a half,", 2, "value", "is not a number"),
+    "value outside schema": (",3.0,", ",300,", 4, "value", "above the maximum 100"),
+    "year below minimum": (",2021,2.5,", ",1999,2.5,", 3, "year", "below the minimum 2000"),
+    "value not in enum": (",true,a,s1", ",true,z,s1", 2, "kind", "not one of the allowed values"),
+    "required value missing": ("Beta & Co,2020", ",2020", 4, "country", "required"),
+}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS, ids=list(CORRUPTIONS))
+def test_corrupted_cell_is_named(fixture_dir, case):
+    old, new, line, column, match = CORRUPTIONS[case]
     path = fixture_dir / "sample.csv"
-    path.write_text(path.read_text().replace("country,year,value", "country,yr,value", 1))
-    _expect(fixture_dir, line=1, column="yr", match="where the schema expects 'year'")
+    path.write_text(path.read_text().replace(old, new, 1))
+    _expect(fixture_dir, line=line, column=column, match=match)
 
 
 def test_missing_column(fixture_dir):
@@ -155,36 +168,6 @@ def test_missing_column(fixture_dir):
     rows = [",".join(r.split(",")[:5]) for r in path.read_text().splitlines()]
     path.write_text("\n".join(rows) + "\n")
     _expect(fixture_dir, line=1, column="source", match="missing column")
-
-
-def test_text_where_a_number_belongs(fixture_dir):
-    path = fixture_dir / "sample.csv"
-    path.write_text(path.read_text().replace(",1.5,", ",one and a half,", 1))
-    _expect(fixture_dir, line=2, column="value", match="is not a number")
-
-
-def test_value_outside_schema(fixture_dir):
-    path = fixture_dir / "sample.csv"
-    path.write_text(path.read_text().replace(",3.0,", ",300,", 1))
-    _expect(fixture_dir, line=4, column="value", match="above the maximum 100")
-
-
-def test_year_below_minimum(fixture_dir):
-    path = fixture_dir / "sample.csv"
-    path.write_text(path.read_text().replace(",2021,2.5,", ",1999,2.5,", 1))
-    _expect(fixture_dir, line=3, column="year", match="below the minimum 2000")
-
-
-def test_value_not_in_enum(fixture_dir):
-    path = fixture_dir / "sample.csv"
-    path.write_text(path.read_text().replace(",true,a,s1", ",true,z,s1", 1))
-    _expect(fixture_dir, line=2, column="kind", match="not one of the allowed values")
-
-
-def test_required_value_missing(fixture_dir):
-    path = fixture_dir / "sample.csv"
-    path.write_text(path.read_text().replace("Beta & Co,2020", ",2020", 1))
-    _expect(fixture_dir, line=4, column="country", match="required")
 
 
 def test_unknown_source_id(fixture_dir):
