@@ -40,6 +40,7 @@ setup: check-venv
 
 book: setup
 	@$(PY) tools/check_toc.py
+	@$(PY) -m coursekit.content
 	@$(PY) tools/cache_guard.py
 	@rm -rf _build/html
 	@COURSEKIT_STATIC=1 $(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log; \

@@ -10,6 +10,8 @@ wrong number into a chapter.
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import json
 import math
 import os
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DataError", "data_dir", "datasets", "load", "resource", "source_line", "sources"]
+__all__ = ["DataError", "cached", "data_dir", "datasets", "fingerprint", "load", "resource", "source_line", "sources"]
 
 
 class DataError(ValueError):
@@ -274,3 +276,59 @@ def source_line(*datas) -> str:
             seen.add(key)
             parts.append(f"{src.get('publisher', 'Unknown publisher')}, “{src.get('title', '')}” (seen {src.get('seen', 'n.d.')})")
     return "Source: " + "; ".join(parts) + "." if parts else "Source: not recorded."
+
+
+# -- one cache for everything computed from the data ----------------------------------------
+
+_FINGERPRINT: dict = {}
+
+
+def fingerprint() -> str:
+    """A hash of the content of every file in the data folder.
+
+    The files are re-read only when one of them changes size or modification time, so
+    calling this is cheap; the hash itself depends only on what the files contain.
+    """
+    global _FINGERPRINT
+    folder = data_dir()
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    stats = (str(folder), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    if _FINGERPRINT.get("stats") != stats:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        _FINGERPRINT = {"stats": stats, "value": digest.hexdigest()}
+    return _FINGERPRINT["value"]
+
+
+def cached(func):
+    """Memoise ``func`` on its arguments and on the content of the data folder.
+
+    The one caching helper of the course: a result is reused until a data file changes, and
+    then computed afresh. Tables come back as copies, so a caller may change what it gets.
+    Calls with unhashable arguments are computed every time.
+    """
+    memo: dict = {}
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        version = fingerprint()
+        if memo.get("__version__") != version:
+            memo.clear()
+            memo["__version__"] = version
+        try:
+            key = (args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:
+            return func(*args, **kwargs)
+        if key not in memo:
+            memo[key] = func(*args, **kwargs)
+        value = memo[key]
+        if isinstance(value, (pd.DataFrame, pd.Series)):
+            return value.copy()
+        if isinstance(value, (list, dict, set)):
+            return type(value)(value)
+        return value
+
+    wrapper.cache_clear = memo.clear
+    return wrapper

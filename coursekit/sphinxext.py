@@ -100,6 +100,14 @@ def _drop_icon_script(app, exception):
 
 def _page_scripts(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
+    if 'class="ck-item"' in body:
+        # Self-check items: the shared grading rules and words, the grader, and the page behaviour.
+        from .grader import SPEC_PATH
+
+        spec = json.dumps(json.loads(SPEC_PATH.read_text(encoding="utf-8")), ensure_ascii=False)
+        app.add_js_file(None, body="window.CK_GRADING = " + spec.replace("<", "\\u003c") + ";")
+        app.add_js_file("grader.js", defer="defer")
+        app.add_js_file("items.js", defer="defer")
     if 'class="ck-vega"' in body:
         for name in VENDOR.values():
             app.add_js_file(f"coursekit-vendor/{name}")
@@ -128,6 +136,7 @@ def _add_static(app):
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
     app.add_css_file("coursekit.css")
+    app.add_css_file("items.css")
     app.add_js_file("coursekit.js", defer="defer")
 
 
