@@ -126,9 +126,41 @@ def _page_scripts(app, pagename, templatename, context, doctree):
         context["script_files"] = kept
 
 
+class _Facts:
+    """A chapter's facts for the book's pages: ``{{ ch1.allies_2pct_2024 }}`` is the fact's value, computed
+    from the data at build time, so the teaching kit can never contradict the chapter and the data."""
+
+    def __init__(self, chapter: str):
+        self.chapter = chapter
+
+    def __getattr__(self, name: str) -> str:
+        from .content import _show_value, fact
+
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return _show_value(fact(self.chapter, name))
+        except (KeyError, RuntimeError) as err:
+            raise ExtensionError(f"{{{{ {self.chapter}.{name} }}}}: {err.args[0]}") from None
+
+
+def _substitutions() -> dict:
+    """Substitutions every page may use: each chapter's facts and its computed study time."""
+    from .content import chapters
+    from .studytime import minutes
+
+    out: dict = {ch: _Facts(ch) for ch in chapters()}
+    from .content import notebooks_dir
+
+    numbers = sorted(int(p.name[:2]) for p in notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    out["study"] = {f"ch{n}": minutes(f"ch{n}")["total"] for n in numbers}
+    return out
+
+
 def _config_inited(app, config):
     # Formulas render with the site's own MathJax, never a CDN copy.
     config.mathjax_path = f"coursekit-vendor/{MATHJAX[1]}"
+    config.myst_substitutions = {**_substitutions(), **(config.myst_substitutions or {})}
 
 
 def _add_static(app):
