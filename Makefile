@@ -1,7 +1,7 @@
 # Europe, Türkiye and the new security order: build and test the course.
 #   make book   set up (.venv, npm packages) and build the site into _build/html
 #   make test   set up, build, then run every test
-# Other targets: lab, serve, student, bench, lint, clean.
+# Other targets: lab, serve, student, bench, lint, sources, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -13,7 +13,7 @@ JS_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: book test lab serve student bench lint clean setup check-venv browser
+.PHONY: book test lab serve student bench lint sources clean setup check-venv browser
 .DEFAULT_GOAL := book
 
 # A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
@@ -71,6 +71,9 @@ student: setup
 bench: setup
 	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
 	@$(PY) benchmarks/run.py
+
+sources: setup
+	@$(PY) tools/sources.py _build/sources
 
 lint: setup
 	@$(VENV)/bin/ruff check coursekit tests tools notebooks

@@ -172,8 +172,32 @@ def _add_static(app):
     app.add_js_file("coursekit.js", defer="defer")
 
 
+def _register_bib_style():
+    """The course's bibliography style: pybtex's alpha style, plus the copy that was read.
+
+    Every entry's ``author`` is its publisher (see data/README.md, "Source policy"), so the
+    publisher is printed first. An entry whose figures were read in a copy names it after the
+    publisher's address: "Read in a copy: <via> (seen <viadate>)".
+    """
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.alpha import Style as Alpha
+    from pybtex.style.template import field, href, join, optional, sentence
+
+    class CourseStyle(Alpha):
+        default_sorting_style = "author_year_title"
+
+        def format_web_refs(self, e):
+            refs = super().format_web_refs(e)
+            via = optional[sentence[join["Read in a copy: ", href[field("via", raw=True), field("via", raw=True)],
+                                         optional[" (seen ", field("viadate"), ")"]]]]
+            return join(sep=" ")[refs, via]
+
+    register_plugin("pybtex.style.formatting", "course", CourseStyle)
+
+
 def setup(app):
     _node_modules(app)  # fail early, with a clear message
+    _register_bib_style()
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _page_scripts)
