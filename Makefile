@@ -13,7 +13,7 @@ JS_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: book test lab serve student bench lint sources clean setup check-venv browser
+.PHONY: lms book test lab serve student bench lint sources clean setup check-venv browser
 .DEFAULT_GOAL := book
 
 # A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
@@ -77,6 +77,9 @@ sources: setup
 
 lint: setup
 	@$(VENV)/bin/ruff check coursekit tests tools notebooks
+
+lms: setup
+	@$(PY) tools/lms.py
 
 clean:
 	rm -rf _build .jupyter_cache
