@@ -114,9 +114,8 @@ def item_html(it: content.Item, number: int | None = None) -> str:
     """One item as the book shows it: prompt, inputs, a check button, a feedback region, the hidden solution."""
     key = it.public_key()
     base = f"ck-{it.id}"
-    tag = label("exercise") if it.section == "exercises" else None
+    # An exercise has its own heading in the notebook; questions in a set are numbered.
     lead = f'<span class="ck-number-label">{number}.</span> ' if number else ""
-    lead += f'<span class="ck-tag">{e(tag)}</span> ' if tag else ""
     solution = _solution_html(it)
     has_solution = bool(solution)
     return (
