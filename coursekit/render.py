@@ -139,9 +139,9 @@ def section_html(chapter: str, section: str) -> str:
         raise KeyError(f"{chapter} has no '{section}' items")
     title = label({"exercises": "exercise"}.get(section, section))
     body = "".join(item_html(it, n) for n, it in enumerate(its, 1))
+    # The notebook gives the section its heading; the set says how many questions and where answers stay.
     return (f'<section class="ck-set" data-set="{chapter}:{section}" aria-label="{e(title)}">'
-            f'<p class="ck-set-title"><strong>{e(title)}</strong> ({e(label("questions", n=len(its)))})</p>'
-            f'<p class="ck-privacy">{e(label("privacy"))}</p>{body}</section>')
+            f'<p class="ck-privacy">{e(label("questions", n=len(its)))} {e(label("privacy"))}</p>{body}</section>')
 
 
 # -- JupyterLab: widgets ----------------------------------------------------------------------------------
@@ -265,9 +265,7 @@ class Display:
 
         if not self.section:
             return item_widget(self.items[0])
-        title = label({"exercises": "exercise"}.get(self.section, self.section))
-        head = w.HTML(f'<p class="ck-set-title"><strong>{e(title)}</strong> '
-                      f'({e(label("questions", n=len(self.items)))})</p>')
+        head = w.HTML(f'<p class="ck-privacy">{e(label("questions", n=len(self.items)))}</p>')
         return w.VBox([head, *[item_widget(it, n) for n, it in enumerate(self.items, 1)]])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
