@@ -212,7 +212,7 @@ def item_widget(it: content.Item, number: int | None = None):
     import ipywidgets as w
 
     key = it.public_key()
-    lead = f"{number}. " if number else (label("exercise") + ": " if it.section == "exercises" else "")
+    lead = f"{number}. " if number else ""
     prompt = w.HTML(f'<div class="ck-prompt">{e(lead)}{md(it.text("prompt"))}</div>')
     control, read = _controls(it)
     button = w.Button(description=label("check"), button_style="primary")
