@@ -166,7 +166,8 @@ def test_onyx2moodle_reads_the_same_answers(exports, tmp_path):
                     inner.writestr(name.split("/")[-1], archive.read(name))
                 zf.writestr("course/" + name.split("/")[-1][:-4] + ".zip", buf.getvalue())
     result = tmp_path / "onyx.xml"
-    done = subprocess.run([sys.executable, "-m", "onyx2moodle", "convert", str(outer), "-o", str(result)],
+    done = subprocess.run([sys.executable, "-m", "onyx2moodle", "convert", str(outer), "-o", str(result),
+                           "--work", str(tmp_path / "work")],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     read = {q.findtext("name/text"): q for q in ET.parse(result).getroot().findall("question")}
