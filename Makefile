@@ -3,7 +3,7 @@
 #   make test   set up, build, print, then run every test
 #   make pdf    print the built course to _build/pdf/ (after make book)
 #   make schedule START=2027-02-15 [WEEKS=7|14]   the term plan as a calendar (.ics)
-# Other targets: lab, serve, student, bench, lint, clean.
+# Other targets: lms, lab, serve, student, bench, lint, sources, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,7 +17,7 @@ PORT ?= 8000
 START ?=
 WEEKS ?= 14
 
-.PHONY: book test lab serve student bench lint clean setup check-venv browser pdf schedule
+.PHONY: lms book test lab serve student bench lint sources clean setup check-venv browser pdf schedule
 .DEFAULT_GOAL := book
 
 # A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
@@ -44,6 +44,7 @@ setup: check-venv
 
 book: setup
 	@$(PY) tools/check_toc.py
+	@$(PY) -m coursekit.content
 	@$(PY) tools/cache_guard.py
 	@rm -rf _build/html
 	@COURSEKIT_STATIC=1 $(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log; \
@@ -82,8 +83,14 @@ pdf: setup
 schedule: setup
 	@$(PY) tools/termplan.py --start "$(START)" --weeks "$(WEEKS)"
 
+sources: setup
+	@$(PY) tools/sources.py _build/sources
+
 lint: setup
 	@$(VENV)/bin/ruff check coursekit tests tools notebooks
+
+lms: setup
+	@$(PY) tools/lms.py
 
 clean:
 	rm -rf _build .jupyter_cache

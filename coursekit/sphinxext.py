@@ -100,6 +100,14 @@ def _drop_icon_script(app, exception):
 
 def _page_scripts(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
+    if 'class="ck-item"' in body:
+        # Self-check items: the shared grading rules and words, the grader, and the page behaviour.
+        from .grader import SPEC_PATH
+
+        spec = json.dumps(json.loads(SPEC_PATH.read_text(encoding="utf-8")), ensure_ascii=False)
+        app.add_js_file(None, body="window.CK_GRADING = " + spec.replace("<", "\\u003c") + ";")
+        app.add_js_file("grader.js", defer="defer")
+        app.add_js_file("items.js", defer="defer")
     if 'class="ck-vega"' in body:
         for name in VENDOR.values():
             app.add_js_file(f"coursekit-vendor/{name}")
@@ -118,9 +126,41 @@ def _page_scripts(app, pagename, templatename, context, doctree):
         context["script_files"] = kept
 
 
+class _Facts:
+    """A chapter's facts for the book's pages: ``{{ ch1.allies_2pct_2024 }}`` is the fact's value, computed
+    from the data at build time, so the teaching kit can never contradict the chapter and the data."""
+
+    def __init__(self, chapter: str):
+        self.chapter = chapter
+
+    def __getattr__(self, name: str) -> str:
+        from .content import _show_value, fact
+
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return _show_value(fact(self.chapter, name))
+        except (KeyError, RuntimeError) as err:
+            raise ExtensionError(f"{{{{ {self.chapter}.{name} }}}}: {err.args[0]}") from None
+
+
+def _substitutions() -> dict:
+    """Substitutions every page may use: each chapter's facts and its computed study time."""
+    from .content import chapters
+    from .studytime import minutes
+
+    out: dict = {ch: _Facts(ch) for ch in chapters()}
+    from .content import notebooks_dir
+
+    numbers = sorted(int(p.name[:2]) for p in notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    out["study"] = {f"ch{n}": minutes(f"ch{n}")["total"] for n in numbers}
+    return out
+
+
 def _config_inited(app, config):
     # Formulas render with the site's own MathJax, never a CDN copy.
     config.mathjax_path = f"coursekit-vendor/{MATHJAX[1]}"
+    config.myst_substitutions = {**_substitutions(), **(config.myst_substitutions or {})}
 
 
 def _add_static(app):
@@ -128,11 +168,36 @@ def _add_static(app):
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
     app.add_css_file("coursekit.css")
+    app.add_css_file("items.css")
     app.add_js_file("coursekit.js", defer="defer")
+
+
+def _register_bib_style():
+    """The course's bibliography style: pybtex's alpha style, plus the copy that was read.
+
+    Every entry's ``author`` is its publisher (see data/README.md, "Source policy"), so the
+    publisher is printed first. An entry whose figures were read in a copy names it after the
+    publisher's address: "Read in a copy: <via> (seen <viadate>)".
+    """
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.alpha import Style as Alpha
+    from pybtex.style.template import field, href, join, optional, sentence
+
+    class CourseStyle(Alpha):
+        default_sorting_style = "author_year_title"
+
+        def format_web_refs(self, e):
+            refs = super().format_web_refs(e)
+            via = optional[sentence[join["Read in a copy: ", href[field("via", raw=True), field("via", raw=True)],
+                                         optional[" (seen ", field("viadate"), ")"]]]]
+            return join(sep=" ")[refs, via]
+
+    register_plugin("pybtex.style.formatting", "course", CourseStyle)
 
 
 def setup(app):
     _node_modules(app)  # fail early, with a clear message
+    _register_bib_style()
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _page_scripts)

@@ -1,11 +1,11 @@
-"""Build the student edition: every chapter notebook without its solutions.
+"""Build the student edition: every chapter notebook and content file without solutions.
 
-``python -m coursekit.student [OUT]`` writes the notebooks to
-``_build/student/notebooks/`` and a zip to hand out,
-``_build/student/course-student-edition.zip``. Cells tagged ``solution``
-are removed (code and the markdown that labels or explains a solution);
-exercise checks still work because the expected answers are computed by
-the course package, not written in the notebook.
+``python -m coursekit.student [OUT]`` writes the notebooks and their content
+files to ``_build/student/notebooks/`` and a zip to hand out,
+``_build/student/course-student-edition.zip``. Every ``solution:`` block of
+the content files is removed (questions, hints and checks stay: the answers
+are computed by the course package from the data), and so is any cell
+tagged ``solution``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+
+from .content import strip_solutions as strip_content_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
 REMOVE_TAGS = {"solution"}
@@ -43,6 +45,11 @@ def build(out: Path | None = None, notebooks: Path | None = None) -> Path:
         dest = target / path.name
         nbformat.write(nb, dest)
         written.append(dest)
+        items = path.with_suffix(".yml")
+        if items.exists():
+            stripped = target / items.name
+            stripped.write_text(strip_content_solutions(items.read_text(encoding="utf-8")), encoding="utf-8")
+            written.append(stripped)
     if not written:
         raise SystemExit(f"no chapter notebooks found in {notebooks}")
     archive = out / "course-student-edition.zip"

@@ -185,6 +185,73 @@ def test_duplicate_primary_key(fixture_dir):
     _expect(fixture_dir, line=6, column="country", match="duplicate row")
 
 
+def _set_constraint(fixture_dir, field: str, **constraints):
+    path = fixture_dir / "datapackage.json"
+    pkg = json.loads(path.read_text())
+    for f in pkg["resources"][0]["schema"]["fields"]:
+        if f["name"] == field:
+            f.setdefault("constraints", {}).update(constraints)
+    path.write_text(json.dumps(pkg))
+
+
+def test_unique_constraint_is_enforced(fixture_dir):
+    _set_constraint(fixture_dir, "value", unique=True)
+    load("sample")  # the fixture's values are all different
+    path = fixture_dir / "sample.csv"
+    path.write_text(path.read_text().replace(",2.5,", ",1.5,", 1))
+    err = _expect(fixture_dir, line=3, column="value", match="must be unique")
+    assert "'1.5' appears twice" in str(err)
+
+
+def test_unique_constraint_of_the_course_data_is_enforced(tmp_path, monkeypatch):
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    monkeypatch.setenv("COURSEKIT_DATA", str(target))
+    res = resource("gas_corridors")
+    assert any(f.get("constraints", {}).get("unique") for f in res["schema"]["fields"])
+    path = target / res["path"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[1])  # the same pipeline twice
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"line {len(lines)}, column 'pipeline'.*(unique|duplicate)"):
+        load("gas_corridors")
+
+
+def test_pattern_constraint_is_enforced(fixture_dir):
+    _set_constraint(fixture_dir, "kind", pattern="[a-z]")
+    path = fixture_dir / "sample.csv"
+    path.write_text(path.read_text().replace(",true,a,s1", ",true,A,s1", 1))
+    _expect(fixture_dir, line=2, column="kind")
+
+
+def test_non_finite_number(fixture_dir):
+    path = fixture_dir / "sample.csv"
+    path.write_text(path.read_text().replace("2021,,true", "2021,inf,true", 1))
+    _expect(fixture_dir, line=5, column="value", match="not a finite number")
+
+
+def test_invalid_descriptor_names_the_package(fixture_dir):
+    _set_constraint(fixture_dir, "year", minimum="not a number at all")
+    with pytest.raises(DataError, match="datapackage.json"):
+        load("sample")
+
+
+def test_each_file_version_is_validated_once(fixture_dir, monkeypatch):
+    import coursekit.data as data
+
+    calls = []
+    real = data._validate
+    monkeypatch.setattr(data, "_validate", lambda *a: calls.append(a[0]) or real(*a))
+    data._load_validated.cache_clear()
+    for _ in range(3):
+        load("sample")
+    assert len(calls) == 1
+    path = fixture_dir / "sample.csv"
+    path.write_text(path.read_text().replace(",1.5,", ",1.25,", 1))
+    assert load("sample")["value"].iloc[0] == 1.25
+    assert len(calls) == 2
+
+
 def test_not_utf8(fixture_dir):
     (fixture_dir / "sample.csv").write_bytes("country\n\xe9\n".encode("latin-1"))
     _expect(fixture_dir, match="not UTF-8")

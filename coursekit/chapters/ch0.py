@@ -6,10 +6,8 @@ import altair as alt
 import pandas as pd
 
 from ..charts import colour_scale, figure, shape_scale
-from ..data import load, source_line
-from ..exercises import ChoiceExercise, NumberExercise, TextExercise, register
+from ..data import cached, load, source_line
 from ..explorer import Choice, Explorer
-from ..quiz import MultipleChoice, Numeric, Option, Quiz
 
 THEMES = ["security", "diplomacy", "accession", "migration", "energy", "crisis"]
 #: Periods a reader can pick, as (label, first year, last year).
@@ -22,6 +20,7 @@ PERIODS = [
 ]
 
 
+@cached
 def timeline() -> pd.DataFrame:
     """The timeline with a plotting date (``when``) for events dated to a month or year only."""
     events = load("timeline")
@@ -114,29 +113,16 @@ def decade_figure():
                   data=load("timeline"))
 
 
-# -- exercises -------------------------------------------------------------
+# -- facts: what the content file's answers and texts name -------------------------------------------
 
-def _count(theme: str) -> int:
-    return int((timeline()["theme"] == theme).sum())
-
-
-def _busiest_decade(theme: str) -> str:
-    counts = counts_by_decade()[theme]
-    return f"{int(counts.idxmax())}s"
+NORDIC_EVENTS = ("Sweden joins NATO", "Turkish parliament ratifies Sweden", "Finland joins NATO",
+                 "Russia's full-scale invasion of Ukraine")
 
 
-ORDER_EVENTS = {
-    "A": "Sweden joins NATO",
-    "B": "Turkish parliament ratifies Sweden",
-    "C": "Finland joins NATO",
-    "D": "Russia's full-scale invasion of Ukraine",
-}
-
-
-def order_of(events: dict[str, str] = ORDER_EVENTS) -> str:
-    """Letters of ``events`` sorted by their date in the timeline."""
+def order_of(titles=NORDIC_EVENTS) -> list[str]:
+    """Timeline titles sorted by their date."""
     tl = timeline().set_index("title")
-    return "".join(sorted(events, key=lambda k: tl.loc[events[k], "when"]))
+    return sorted(titles, key=lambda t: tl.loc[t, "when"])
 
 
 def pace(first: int, last: int, themes=("security", "diplomacy")) -> float:
@@ -146,72 +132,31 @@ def pace(first: int, last: int, themes=("security", "diplomacy")) -> float:
     return n / (last - first + 1)
 
 
-register(
-    NumberExercise("ch0-events-total", expected=lambda: len(timeline()), unit="events",
-                   hint="len() of the table gives its number of rows.",
-                   explanation="Each row of the dataset is one event."),
-    NumberExercise("ch0-migration-events", expected=lambda: _count("migration"), unit="events",
-                   hint="Filter the rows whose theme is 'migration', then count them.",
-                   near=[(lambda: len(timeline()), "That is every event in the timeline; keep only the migration theme.")]),
-    TextExercise("ch0-accession-decade", accepted=lambda: [_busiest_decade("accession"),
-                                                              _busiest_decade("accession").rstrip("s")],
-                 hint="Use counts_by_decade() and look down the 'accession' column.",
-                 explanation="Candidacy, the opening of talks and the freezing of chapters all fall in it."),
-    TextExercise("ch0-order", accepted=lambda: [order_of()],
-                 hint="Find each title in the timeline and compare the dates. Write the four letters with no spaces.",
-                 explanation="The war came first; Finland joined in 2023, and Sweden only after Ankara's ratification."),
-    NumberExercise("ch0-pace-ratio", expected=lambda: pace(2022, 2025) / pace(2016, 2021), rel_tol=0.02,
-                   unit="times", hint="Count events per year in each period, then divide the later rate by the earlier.",
-                   near=[(lambda: pace(2016, 2021) / pace(2022, 2025),
-                          "You divided the earlier rate by the later one; the question asks how many times faster.")]),
-    ChoiceExercise("ch0-pace-claim", options={
-        "a": "The data prove that relations improved after 2022.",
-        "b": "The data are consistent with a faster pace of security contacts after 2022, but a count of events "
-             "chosen by the course authors cannot measure how close the relationship is.",
-        "c": "The data show no change in pace.",
-    }, correct="b", feedback={
-        "a": "A count of events shows activity, not its quality: several post-2022 events are disputes, such as the SAFE veto.",
-        "b": "Yes: the rate rises, but the timeline is a selection, and activity is not the same as agreement.",
-        "c": "Compare the two rates you computed: they differ.",
-    }, hint="Think about what the timeline is: a list chosen by people, not a census of contacts."),
-)
+def _events(first: int, last: int, themes=("security", "diplomacy")) -> int:
+    tl = timeline()
+    return int((tl["year"].between(first, last) & tl["theme"].isin(themes)).sum())
 
 
-def _year(title: str) -> int:
+def year_of(title: str) -> int:
+    """The year of a timeline event, by its title."""
     return int(timeline().set_index("title").loc[title, "year"])
 
 
-def quiz() -> Quiz:
-    return Quiz("ch0", [
-        Numeric("In which year did Türkiye join NATO?", _year("Türkiye and Greece join NATO"), 0, "",
-                "Türkiye and Greece joined together, in the alliance's first enlargement."),
-        MultipleChoice("Which came first?", [
-            Option("Candidate status at the Helsinki summit", True,
-                   f"Helsinki ({_year('Candidate status at Helsinki')}) came before talks opened "
-                   f"({_year('Accession negotiations open')})."),
-            Option("The opening of accession negotiations", False,
-                   f"Talks opened in {_year('Accession negotiations open')}, after candidacy was granted."),
-            Option("Both happened in the same year", False,
-                   f"{_year('Accession negotiations open') - _year('Candidate status at Helsinki')} years separate "
-                   "them: candidacy first, then the opening of talks."),
-        ]),
-        Numeric("In which year did the EU–Turkey Statement on migration come into effect?",
-                _year("EU-Turkey Statement"), 0, "", "It was agreed on 18 March 2016, after the 2015 Aegean crisis."),
-        MultipleChoice("What does 'co-responsibility' in the course's introduction refer to?", [
-            Option("Poland's prime minister asking Türkiye to share responsibility for peace in Ukraine", True,
-                   "Donald Tusk used the word in Ankara in March 2025."),
-            Option("A clause of the 1963 Ankara Agreement", False, "The Ankara Agreement is about association and trade."),
-            Option("A NATO summit declaration", False, "The word came from a bilateral visit, not a NATO text."),
-        ]),
-        MultipleChoice("Which statement about the course's data is right?", [
-            Option("Every row of every dataset names its source", True,
-                   "Each CSV has a source column pointing to publisher, title, URL and date seen."),
-            Option("The timeline is a complete list of all EU–Türkiye contacts", False,
-                   "It is a selection of key events, chosen by the course authors."),
-            Option("Charts fetch their numbers live from the publishers", False,
-                   "Everything is stored in data/ so the course works offline."),
-        ]),
-    ], title="Self-check quiz: Chapter 0")
+FACTS = {
+    "all_events": lambda: len(timeline()),
+    "migration_events": lambda: int((timeline()["theme"] == "migration").sum()),
+    "nordic_order": order_of,
+    "pace_late": lambda: pace(2022, 2025),
+    "pace_early": lambda: pace(2016, 2021),
+    "pace_ratio": lambda: pace(2022, 2025) / pace(2016, 2021),
+    "pace_ratio_inverse": lambda: pace(2016, 2021) / pace(2022, 2025),
+    "count_ratio": lambda: _events(2022, 2025) / _events(2016, 2021),
+    "nato_year": lambda: year_of("Türkiye and Greece join NATO"),
+    "customs_union_year": lambda: year_of("Customs union takes effect"),
+    "candidate_year": lambda: year_of("Candidate status at Helsinki"),
+    "talks_year": lambda: year_of("Accession negotiations open"),
+    "statement_year": lambda: year_of("EU-Turkey Statement"),
+}
 
 
 def timeline_table():
