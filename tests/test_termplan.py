@@ -11,6 +11,8 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
+from coursekit import studytime
+
 from conftest import ROOT, SITE, toc_files
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -41,18 +43,15 @@ def test_the_schedule_page_is_in_the_table_of_contents():
     assert "book/teaching/schedule" in toc_files()
 
 
-def _stated_minutes(chapter_page: str) -> int:
-    """The study time a chapter states on its own page ("Time to study | about N minutes")."""
+def _stated_minutes(chapter_page: str) -> int | None:
+    """The study time a chapter states in its header line ("Study time: about N minutes"), if it has one."""
     soup = BeautifulSoup((SITE / f"{chapter_page}.html").read_text(encoding="utf-8"), "html.parser")
-    for row in soup.select("tr"):
-        cells = [c.get_text(" ", strip=True) for c in row.find_all(["td", "th"])]
-        if cells and cells[0].lower().startswith("time to study"):
-            return int(re.search(r"(\d+)\s*min", cells[1]).group(1))
-    raise AssertionError(f"{chapter_page}: no 'Time to study' row")
+    about = soup.select_one("p.ck-about")
+    return int(re.search(r"Study time: about (\d+) minutes", about.get_text()).group(1)) if about else None
 
 
 @pytest.mark.parametrize("weeks", [7, 14])
-def test_study_time_on_the_page_is_what_the_chapters_state(weeks):
+def test_study_time_on_the_page_is_the_chapters_study_time(weeks):
     soup = BeautifulSoup((SITE / "book" / "teaching" / "schedule.html").read_text(encoding="utf-8"), "html.parser")
     section = soup.find(id={7: "seven-weeks", 14: "fourteen-weeks"}[weeks])
     rows = section.select("table tbody tr")
@@ -61,15 +60,23 @@ def test_study_time_on_the_page_is_what_the_chapters_state(weeks):
     for week, row in zip(plan.weeks, rows):
         cells = [c.get_text(" ", strip=True) for c in row.find_all("td")]
         assert cells[0] == str(week.number)
-        stated = sum(_stated_minutes(termplan.chapter_docname(c)) for c in week.chapters)
-        assert cells[-1] == termplan.format_minutes(stated), (weeks, week.number, cells[-1], stated)
+        expected = sum(studytime.minutes(c)["total"] for c in week.chapters)
+        assert cells[-1] == termplan.format_minutes(expected), (weeks, week.number, cells[-1], expected)
         for chapter in week.chapters:
             link = row.select_one(f'a[href$="{termplan.chapter_docname(chapter).split("/")[1]}.html"]')
             assert link is not None, f"week {week.number}: no link to chapter {chapter}"
         if week.seminar:
             assert row.select_one(f'a[href$="{week.seminar}.html"]') is not None
-    total = sum(_stated_minutes(termplan.chapter_docname(c)) for w in plan.weeks for c in w.chapters)
+    total = sum(studytime.minutes(c)["total"] for w in plan.weeks for c in w.chapters)
     assert termplan.format_minutes(total) in rows[-1].get_text(" ", strip=True)
+
+
+def test_chapters_that_state_their_study_time_state_the_same_figure():
+    stated = {c: _stated_minutes(termplan.chapter_docname(c)) for c in [f"{n:02d}" for n in range(7)]}
+    checked = {c: m for c, m in stated.items() if m is not None}
+    assert checked, "no chapter states its study time in its header (p.ck-about)"
+    for chapter, minutes in checked.items():
+        assert termplan.chapter_minutes(chapter) == minutes == studytime.minutes(chapter)["total"], chapter
 
 
 @pytest.mark.parametrize("minutes, text", [(0, "—"), (45, "45 min"), (60, "1 h"), (90, "1 h 30 min"), (300, "5 h")])
@@ -97,7 +104,7 @@ def test_calendar_lines_follow_rfc5545(ics):
         assert len(line) <= 75, f"unfolded line of {len(line)} octets: {line[:40]!r}"
         line.decode("utf-8")  # folding never splits a character
     assert lines[0] == b"BEGIN:VCALENDAR" and lines[-1] == b"END:VCALENDAR"
-    assert b"VERSION:2.0" in lines and any(l.startswith(b"PRODID:") for l in lines)
+    assert b"VERSION:2.0" in lines and any(x.startswith(b"PRODID:") for x in lines)
 
 
 def test_calendar_reads_back_with_an_independent_parser(ics):

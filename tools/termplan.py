@@ -6,13 +6,15 @@ iCalendar file (RFC 5545) that any calendar application imports::
 
     make schedule START=2027-02-15 [WEEKS=7|14]
 
-Study time per week is the sum of the chapters' own study times, from ``coursekit.studytime``.
+Study time per week is the sum of the chapters' study times, from ``coursekit.studytime`` (the figure
+each chapter states in its header and the course map shows).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -22,27 +24,18 @@ from pathlib import Path
 
 import yaml
 
+from coursekit.studytime import minutes as _studytime
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "book" / "teaching" / "schedule.yml"
 NOTEBOOKS = ROOT / "notebooks"
 TEACHING = ROOT / "book" / "teaching"
 COURSE_TITLE = "Europe, Türkiye and the new security order"
 
-try:
-    from coursekit.studytime import minutes as chapter_minutes
-except ImportError:  # pragma: no cover - exercised until the lead's module lands
-    # TEMPORARY, until coursekit/studytime.py (the lead's `minutes(chapter: str) -> int`) is on main:
-    # read the figure that each chapter states in its "Time to study" row ("about 45 minutes, ...").
-    import json
 
-    def chapter_minutes(chapter: str) -> int:
-        """TEMPORARY stand-in for coursekit.studytime.minutes: the chapter's stated study time."""
-        path = _notebook(chapter)
-        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-            match = re.search(r"Time to study\s*\|\s*about (\d+) minutes", "".join(cell["source"]))
-            if match:
-                return int(match.group(1))
-        raise ValueError(f"{path.name}: no 'Time to study | about N minutes' row")
+def chapter_minutes(chapter: str) -> int:
+    """The study time the chapter states (its header, the course map): coursekit.studytime's total."""
+    return int(_studytime(chapter)["total"])
 
 
 class PlanError(ValueError):
@@ -108,8 +101,6 @@ def chapter_docname(chapter: str) -> str:
 def page_title(docname: str) -> str:
     """The first heading of a page in book/teaching or of a chapter notebook."""
     if docname.startswith("notebooks/"):
-        import json
-
         cells = json.loads((ROOT / f"{docname}.ipynb").read_text(encoding="utf-8"))["cells"]
         text = "".join(cells[0]["source"])
     else:
