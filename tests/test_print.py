@@ -163,31 +163,43 @@ def test_charts_are_vectors_not_images():
 
 def test_exercises_print_without_solutions_and_the_instructor_pdf_has_them():
     course, instructor = flat(text("course")), flat(text("instructor"))
-    solutions = 0
+    solutions = items = 0
     for page in CHAPTERS:
-        for box in _page(page).select("div.solution, .ck-solution"):
+        soup = _page(page)
+        for box in soup.select("div.solution"):  # sphinx-exercise solutions
             solutions += 1
             code = box.select_one("pre")
             if code:
                 first = flat(code.get_text()).split(" check(")[0][:50]
                 assert first not in course, f"{page}: a solution is printed in the course PDF: {first!r}"
                 assert first in instructor, f"{page}: a solution is missing from the instructor PDF: {first!r}"
-    assert solutions >= 20
+        for box in soup.select(".ck-item .ck-solution"):  # content items: the solution hidden until asked for
+            items += 1
+            title = box.select_one(".ck-solution-title")
+            title and title.decompose()
+            first = flat(box.get_text(" "))[:50]
+            assert first and first not in course, f"{page}: an item's solution is printed in the course PDF: {first!r}"
+            assert first in instructor, f"{page}: an item's solution is missing from the instructor PDF: {first!r}"
+    assert solutions + items >= 20
     assert "Solution to" not in course
     assert instructor.count("Solution to") == solutions
-    exercises = sum(len(_page(p).select("div.exercise")) for p in CHAPTERS)
-    assert course.count("Exercise ") >= exercises
+    exercises = sum(len(_page(p).select("div.exercise, .ck-item")) for p in CHAPTERS)
+    assert exercises >= 20
 
 
-def test_instructor_pdf_has_the_teaching_kit_and_quiz_answers():
+def test_instructor_pdf_has_the_teaching_kit_and_every_answer():
     texts = page_texts("instructor")
     content = flat("\n".join(texts))
     assert "Instructor edition" in texts[0]
     for page in [p for p in toc_files() if p.startswith("book/teaching/")]:
         assert _title(page)[:50] in content, f"{page} is missing from the instructor PDF"
     assert "Answer notes for the discussion questions" in content
-    choice = sum(len(_page(p).select('form.ck-quiz .ck-options[data-kind="choice"]')) for p in CHAPTERS)
-    number = sum(len(_page(p).select('form.ck-quiz .ck-options[data-kind="number"]')) for p in CHAPTERS)
+    choice = number = 0
+    for page in CHAPTERS:
+        soup = _page(page)
+        choice += len(soup.select('form.ck-quiz .ck-options[data-kind="choice"], .ck-item[data-kind="choice"], '
+                                  '.ck-item[data-kind="multi"]'))
+        number += len(soup.select('form.ck-quiz .ck-options[data-kind="number"], .ck-item[data-kind="number"]'))
     assert choice >= 10 and number >= 3
     assert content.count("✓ ") >= choice  # the right option of every multiple-choice question is marked
     assert content.count("Answer: ") >= number  # every numeric answer, with its tolerance

@@ -2,8 +2,9 @@
 
 Writes to ``_build/pdf/``:
 
-* ``course.pdf``: cover, contents, every chapter with its charts and exercises (no solutions), the
-  glossary, the timeline, the data page and the bibliography;
+* ``course.pdf``: cover, contents, and every part of the book but the teaching kit: the chapters with
+  their charts and exercises (no solutions), the concept primers, the glossary, the timeline, the data
+  page and the bibliography (not the pages about building the site);
 * ``instructor.pdf``: the teaching kit (guide, term plans, seminar plans, simulation, assessment and answer
   notes, worked examples) and an answer key with every exercise's solution and every quiz answer;
 * ``seminar-0N.pdf``: one handout per seminar plan;
@@ -23,7 +24,6 @@ import functools
 import html
 import http.server
 import io
-import json
 import os
 import re
 import shutil
@@ -43,8 +43,7 @@ PRINT_PREFIX = "/__print__/"
 COLUMN_PX = 673
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-COURSE_PARTS = ("Start here", "Chapters", "Reference")
-TEACHING_PART = "For teachers"
+TEACHING_PART = "For teachers"  # the instructor edition; every other part of _toc.yml is the course
 NOT_PRINTED = {"book/build-status", "book/authoring"}  # pages about building the site, not the course
 BIBLIOGRAPHY = "book/bibliography"
 
@@ -86,15 +85,18 @@ def toc_parts(toc_path: Path = ROOT / "_toc.yml") -> tuple[str, list[tuple[str, 
 def plan_bundles(site: Path = SITE) -> list[Bundle]:
     root, parts = toc_parts()
     by_caption = dict(parts)
-    missing = [c for c in (*COURSE_PARTS, TEACHING_PART) if c not in by_caption]
-    if missing:
-        raise PrintError(f"_toc.yml has no part captioned {missing}: tools/print_pdf.py needs to know what to print")
+    if TEACHING_PART not in by_caption:
+        raise PrintError(f"_toc.yml has no part captioned {TEACHING_PART!r}: tools/print_pdf.py needs it for the "
+                         "instructor edition")
     course_parts = []
-    for caption in COURSE_PARTS:
-        files = [f for f in by_caption[caption] if f not in NOT_PRINTED]
-        if caption == COURSE_PARTS[0]:
+    for number, (caption, files) in enumerate(parts):
+        if caption == TEACHING_PART:
+            continue
+        files = [f for f in files if f not in NOT_PRINTED]
+        if number == 0:
             files = [root, *files]
-        course_parts.append((caption, [Doc(f) for f in files]))
+        if files:
+            course_parts.append((caption, [Doc(f) for f in files]))
     chapters = [f for _, files in course_parts for f in (d.docname for d in files) if f.startswith("notebooks/")]
     teaching = by_caption[TEACHING_PART]
     bundles = [
@@ -222,9 +224,9 @@ PREPARE_JS = r"""
       if (ex) items.push(ex.cloneNode(true));
       items.push(sol.cloneNode(true));
     });
-    page.querySelectorAll(".ck-item").forEach(item => { if (item.querySelector(".ck-solution")) items.push(item.cloneNode(true)); });
+    page.querySelectorAll(".ck-item").forEach(item => items.push(itemAnswer(item.cloneNode(true))));
     if (items.length) {
-      const h2 = document.createElement("h2"); h2.textContent = "Exercises and solutions"; out.appendChild(h2);
+      const h2 = document.createElement("h2"); h2.textContent = "Exercises, questions and solutions"; out.appendChild(h2);
       items.forEach(i => out.appendChild(i));
     }
     const quizzes = [...page.querySelectorAll("form.ck-quiz")];
@@ -236,6 +238,41 @@ PREPARE_JS = r"""
       const p = document.createElement("p"); p.textContent = "This chapter has no exercises or quiz."; out.appendChild(p);
     }
     return out;
+  }
+
+  function itemAnswer(item) {
+    // A content item (coursekit/render.py): its key holds the answer the book's grader uses.
+    const orig = document.getElementById(item.id);
+    const node = orig && orig.querySelector("script.ck-key");
+    const key = node ? JSON.parse(node.textContent) : null;
+    const note = document.createElement("div");
+    note.className = "ck-print-answer";
+    const line = text => { const p = document.createElement("p"); p.textContent = text; note.appendChild(p); };
+    const text = sel => { const e = item.querySelector(sel); return e ? e.textContent.trim() : "?"; };
+    if (key && key.kind === "number") {
+      const tol = Number(key.tol) ? ` (accepted within ±${key.tol})` : " (exactly)";
+      line(`Answer: ${key.answer}${key.unit ? " " + key.unit : ""}${tol}.`);
+    } else if (key && (key.kind === "choice" || key.kind === "multi")) {
+      (key.options || []).forEach(o => {
+        const input = item.querySelector(`input[value="${CSS.escape(o.id)}"]`);
+        const label = input && input.closest("label");
+        if (!label) return;
+        if (o.correct) { label.classList.add("ck-print-right"); label.insertAdjacentText("afterbegin", "✓ "); }
+        if (o.feedback) {
+          const why = document.createElement("span"); why.className = "ck-print-why"; why.textContent = " — " + o.feedback;
+          label.appendChild(why);
+        }
+      });
+    } else if (key && key.kind === "order") {
+      line("Answer, in order: " + key.answer.map(id => text(`li[data-value="${CSS.escape(id)}"] .ck-entry-text`)).join(" → "));
+    } else if (key && key.kind === "match") {
+      Object.entries(key.answer).forEach(([left, right]) =>
+        line(`Answer: ${text(`label[for$="-${CSS.escape(left)}"]`)} → ${text(`option[value="${CSS.escape(right)}"]`)}`));
+    }
+    if (key && key.explanation) line(key.explanation);
+    if (note.children.length) (item.querySelector(".ck-answer") || item.lastElementChild).after(note);
+    item.querySelectorAll("input[type=text], textarea, select").forEach(i => i.disabled = true);
+    return item;
   }
 
   function quizAnswers(form) {
@@ -442,7 +479,7 @@ class Printer:
                               '<h1>References</h1><div role="list" class="citation-list ck-print-references"></div>'
                               f'</article></section><template id="ck-bib-source">{bib.html}</template>')
         head = "".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in sheets)
-        head += f'<link rel="stylesheet" href="/_static/print.css" media="print">'
+        head += '<link rel="stylesheet" href="/_static/print.css" media="print">'
         head += "".join(f"<style>{s}</style>" for s in styles)
         classes = "ck-print" + (" ck-print-solutions" if bundle.instructor or any(d.mode == "answers" for d in bundle.docs) else "")
         title = bundle.title + (f": {bundle.subtitle}" if bundle.subtitle else "") if bundle.title else snaps[0][1].title
@@ -484,7 +521,7 @@ class Printer:
         from pypdf import PdfReader
 
         numbers: dict[str, int] = {}
-        for attempt in range(3):
+        for _attempt in range(3):
             doc_html, docs_map, snaps = self.compose(bundle, numbers)
             _Handler.documents[f"{bundle.name}.html"] = doc_html.encode("utf-8")
             context = self.browser.new_context(color_scheme="light")
