@@ -4,6 +4,7 @@ course data (the scorecard) and from the memos themselves (length, sources, comb
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from bs4 import BeautifulSoup
@@ -65,11 +66,11 @@ def test_strong_memo_source_count(memos):
 def test_marks_combine_as_the_assessment_page_says(memos, name, verdict):
     table = next(t for t in memos[name].select("table") if "Weighted mean" in t.get_text())
     rows = [[c.get_text(" ", strip=True) for c in tr.find_all("td")] for tr in table.select("tbody tr")]
-    marks = [(float(w.rstrip("%")) / 100, BANDS[band]) for _, w, band, points in rows[:-1]]
+    marks = [(int(w.rstrip("%")), BANDS[band]) for _, w, band, points in rows[:-1]]
     assert all(int(points) == BANDS[band] for _, _, band, points in rows[:-1])
-    assert len(marks) == 6 and abs(sum(w for w, _ in marks) - 1) < 1e-9
-    mean = sum(w * p for w, p in marks)
-    assert rows[-1][3] == f"{mean:.2f}".rstrip("0").rstrip(".")
+    assert len(marks) == 6 and sum(w for w, _ in marks) == 100
+    mean = Decimal(sum(w * p for w, p in marks)) / 100
+    assert rows[-1][3] == str(mean.quantize(Decimal("0.1"), ROUND_HALF_UP))  # shown to one decimal
     band = "excellent" if mean >= 3.5 else "good" if mean >= 2.5 else "adequate" if mean >= 1.5 else "insufficient"
     assert rows[-1][2] == band == verdict
 
