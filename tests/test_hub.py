@@ -18,13 +18,13 @@ import time
 import urllib.request
 from urllib.parse import urlparse
 
+import fixture_book
 import pytest
 import yaml
-
-import fixture_book
-from conftest import ROOT, SCREENSHOTS, PageWatch, _free_port
 from test_jupyterlab import _wait_idle
 from test_launch import launch_links
+
+from conftest import ROOT, SCREENSHOTS, PageWatch, _free_port
 
 CHP = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))

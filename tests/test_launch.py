@@ -6,11 +6,11 @@ from __future__ import annotations
 import sys
 from urllib.parse import parse_qs, urlparse
 
+import fixture_book
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-import fixture_book
 from conftest import ROOT, SITE, toc_files
 
 sys.path.insert(0, str(ROOT / "tools"))

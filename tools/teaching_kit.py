@@ -15,12 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
+import termplan
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
-
-import termplan
 
 STATIC = Path(__file__).resolve().parent.parent / "coursekit" / "static"
 LAUNCH_SERVICES = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "jupyterlite_url")
