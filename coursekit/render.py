@@ -114,9 +114,8 @@ def item_html(it: content.Item, number: int | None = None) -> str:
     """One item as the book shows it: prompt, inputs, a check button, a feedback region, the hidden solution."""
     key = it.public_key()
     base = f"ck-{it.id}"
-    tag = label("exercise") if it.section == "exercises" else None
+    # An exercise has its own heading in the notebook; questions in a set are numbered.
     lead = f'<span class="ck-number-label">{number}.</span> ' if number else ""
-    lead += f'<span class="ck-tag">{e(tag)}</span> ' if tag else ""
     solution = _solution_html(it)
     has_solution = bool(solution)
     return (
@@ -140,9 +139,9 @@ def section_html(chapter: str, section: str) -> str:
         raise KeyError(f"{chapter} has no '{section}' items")
     title = label({"exercises": "exercise"}.get(section, section))
     body = "".join(item_html(it, n) for n, it in enumerate(its, 1))
+    # The notebook gives the section its heading; the set says how many questions and where answers stay.
     return (f'<section class="ck-set" data-set="{chapter}:{section}" aria-label="{e(title)}">'
-            f'<p class="ck-set-title"><strong>{e(title)}</strong> ({e(label("questions", n=len(its)))})</p>'
-            f'<p class="ck-privacy">{e(label("privacy"))}</p>{body}</section>')
+            f'<p class="ck-privacy">{e(label("questions", n=len(its)))} {e(label("privacy"))}</p>{body}</section>')
 
 
 # -- JupyterLab: widgets ----------------------------------------------------------------------------------
@@ -213,7 +212,7 @@ def item_widget(it: content.Item, number: int | None = None):
     import ipywidgets as w
 
     key = it.public_key()
-    lead = f"{number}. " if number else (label("exercise") + ": " if it.section == "exercises" else "")
+    lead = f"{number}. " if number else ""
     prompt = w.HTML(f'<div class="ck-prompt">{e(lead)}{md(it.text("prompt"))}</div>')
     control, read = _controls(it)
     button = w.Button(description=label("check"), button_style="primary")
@@ -266,9 +265,7 @@ class Display:
 
         if not self.section:
             return item_widget(self.items[0])
-        title = label({"exercises": "exercise"}.get(self.section, self.section))
-        head = w.HTML(f'<p class="ck-set-title"><strong>{e(title)}</strong> '
-                      f'({e(label("questions", n=len(self.items)))})</p>')
+        head = w.HTML(f'<p class="ck-privacy">{e(label("questions", n=len(self.items)))}</p>')
         return w.VBox([head, *[item_widget(it, n) for n, it in enumerate(self.items, 1)]])
 
     def _repr_mimebundle_(self, include=None, exclude=None):

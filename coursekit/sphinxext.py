@@ -157,6 +157,20 @@ def _substitutions() -> dict:
     return out
 
 
+_SUBSTITUTION = re.compile(r"\{\{\s*(?:study|ch\d)\.")
+
+
+def _fact_pages(app, env, added, changed, removed):
+    """Pages that quote facts or study times are re-read on every build: their figures come from the data,
+    the content files and the notebooks, which Sphinx does not track. They are few and fast to read."""
+    pages = []
+    for docname in env.found_docs:
+        path = Path(env.doc2path(docname))
+        if path.suffix == ".md" and path.exists() and _SUBSTITUTION.search(path.read_text(encoding="utf-8")):
+            pages.append(docname)
+    return pages
+
+
 def _config_inited(app, config):
     # Formulas render with the site's own MathJax, never a CDN copy.
     config.mathjax_path = f"coursekit-vendor/{MATHJAX[1]}"
@@ -199,6 +213,7 @@ def setup(app):
     _node_modules(app)  # fail early, with a clear message
     _register_bib_style()
     app.connect("config-inited", _config_inited)
+    app.connect("env-get-outdated", _fact_pages)
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _copy_vendor)

@@ -115,6 +115,20 @@ def test_chapter_runs_live_and_offline_in_jupyterlab(path, lab, browser):
         page.wait_for_function(f"(b) => ({image})(document.querySelector('.ck-explorer')) !== b", arg=before, timeout=20000)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         explorer.screenshot(path=str(SCREENSHOTS / f"lab__{path.stem}__explorer.png"))
+        # The chapter's questions are live widgets graded by the kernel, with the same words as the book.
+        items = page.locator(".jp-OutputArea .ck-item")
+        assert items.count() >= 10, f"{path.name}: {items.count()} question widgets"
+        number = page.locator(".jp-OutputArea .ck-item:has(input[type=text])").first
+        number.scroll_into_view_if_needed()
+        number.locator("input[type=text]").fill("1e400")
+        number.locator("button", has_text="Check").click()
+        page.wait_for_function("e => e.querySelector('.ck-feedback') && e.querySelector('.ck-feedback').textContent"
+                               ".includes('too large')", arg=number.element_handle(), timeout=20000)
+        number.locator("input[type=text]").fill("-123456789")
+        number.locator("button", has_text="Check").click()
+        page.wait_for_function("e => e.querySelector('.ck-feedback').textContent.startsWith('Not quite')",
+                               arg=number.element_handle(), timeout=20000)
+        number.screenshot(path=str(SCREENSHOTS / f"lab__{path.stem}__item.png"))
         assert w.external == [], f"{path.name}: requests to other hosts: {w.external[:5]}"
     finally:
         w.close()

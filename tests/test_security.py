@@ -47,21 +47,29 @@ def test_source_line_and_caption_escape_publisher_markup(hostile):
     assert "<script>" not in fig.caption_html() and "&lt;script&gt;" in fig.caption_html()  # ...but never as markup
 
 
-def test_site_script_stores_nothing():
-    js = (ROOT / "coursekit" / "static" / "coursekit.js").read_text(encoding="utf-8")
-    for api in ("localStorage", "sessionStorage", "document.cookie", "indexedDB", "fetch(", "XMLHttpRequest", "sendBeacon"):
-        assert api not in js, f"coursekit.js uses {api}"
+def test_site_scripts_send_nothing_and_store_only_answers():
+    for name in ("coursekit.js", "items.js", "grader.js"):
+        js = (ROOT / "coursekit" / "static" / name).read_text(encoding="utf-8")
+        for api in ("sessionStorage", "document.cookie", "indexedDB", "fetch(", "XMLHttpRequest", "sendBeacon",
+                    "WebSocket"):
+            assert api not in js, f"{name} uses {api}"
+        if name != "items.js":
+            assert "localStorage" not in js, f"{name} uses localStorage; only the items keep answers, in this browser"
 
 
 @pytest.mark.browser
-def test_using_the_site_leaves_no_trace(watch, site_url):
+def test_using_the_site_leaves_only_the_readers_own_answers(watch, site_url):
     w = watch()
     w.page.goto(f"{site_url}/notebooks/00_introduction.html")
-    w.page.wait_for_selector("form.ck-quiz")
-    w.page.locator("form.ck-quiz input[type=radio]").first.check()
-    w.page.locator("form.ck-quiz button.ck-check").first.click()
+    w.page.wait_for_selector("div.ck-item[data-wired=yes]")
+    w.page.locator("div.ck-item[data-kind=choice] input[type=radio]").first.check()
+    w.page.locator("div.ck-item[data-kind=choice] button.ck-check").first.click()
     storage = w.page.evaluate("Object.keys(localStorage)")
-    assert set(storage) <= {"mode", "theme", "pst_banner_pref", "sphinx-design-tab-id-"}, f"stored: {storage}"
+    answers = [k for k in storage if k.startswith("coursekit:item:")]
+    assert len(answers) == 1, storage
+    assert set(storage) - set(answers) <= {"mode", "theme", "pst_banner_pref", "sphinx-design-tab-id-"}, storage
+    w.page.locator("button.ck-forget-button").click()
+    assert not [k for k in w.page.evaluate("Object.keys(localStorage)") if k.startswith("coursekit:")]
     assert w.context.cookies() == []
     assert w.external == []
 
