@@ -1,7 +1,9 @@
 # Europe, Türkiye and the new security order: build and test the course.
 #   make book   set up (.venv, npm packages) and build the site into _build/html
-#   make test   set up, build, then run every test
-# Other targets: lab, serve, student, bench, lint, sources, clean.
+#   make test   set up, build, print, then run every test
+#   make pdf    print the built course to _build/pdf/ (after make book)
+#   make schedule START=2027-02-15 [WEEKS=7|14]   the term plan as a calendar (.ics)
+# Other targets: lms, lab, serve, student, bench, lint, sources, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -12,8 +14,10 @@ STAMP := $(VENV)/.installed
 JS_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+START ?=
+WEEKS ?= 14
 
-.PHONY: lms book test lab serve student bench lint sources clean setup check-venv browser
+.PHONY: lms book test lab serve student bench lint sources clean setup check-venv browser pdf schedule
 .DEFAULT_GOAL := book
 
 # A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
@@ -54,7 +58,7 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "make: apt-get install chromium failed"; exit 1; }; \
 	  else echo "make: the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)"; exit 1; fi; fi
 
-test: book browser
+test: book browser pdf
 	@$(PY) -m pytest
 
 lab: setup
@@ -71,6 +75,13 @@ student: setup
 bench: setup
 	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
 	@$(PY) benchmarks/run.py
+
+pdf: setup
+	@[ -f _build/html/index.html ] || { echo "make: there is no built site to print: run 'make book' first, then 'make pdf'"; exit 1; }
+	@$(PY) tools/print_pdf.py
+
+schedule: setup
+	@$(PY) tools/termplan.py --start "$(START)" --weeks "$(WEEKS)"
 
 sources: setup
 	@$(PY) tools/sources.py _build/sources
