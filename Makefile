@@ -1,7 +1,7 @@
 # Europe, Türkiye and the new security order: build and test the course.
 #   make book   set up (.venv, npm packages) and build the site into _build/html
 #   make test   set up, build, then run every test
-# Other targets: lab, serve, student, bench, lint, clean.
+# Other targets: lab, serve, student, bench, screens, lint, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -13,7 +13,7 @@ JS_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: book test lab serve student bench lint clean setup check-venv browser
+.PHONY: book test lab serve student bench screens lint clean setup check-venv browser
 .DEFAULT_GOAL := book
 
 # A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
@@ -70,6 +70,14 @@ student: setup
 bench: setup
 	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
 	@$(PY) benchmarks/run.py
+
+# Screenshots of every page at phone (390 px) and laptop (1280 px) size, light and dark, for a reviewer;
+# the same run checks each page (tests/test_screens.py).
+screens: setup browser
+	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
+	@rm -rf _build/screens
+	@status=0; COURSEKIT_SCREENS=_build/screens $(PY) -m pytest tests/test_screens.py -k every_screen -q || status=$$?; \
+	  echo "make: $$(ls _build/screens | wc -l) screenshots in _build/screens/"; exit $$status
 
 lint: setup
 	@$(VENV)/bin/ruff check coursekit tests tools notebooks

@@ -160,7 +160,7 @@ def _open(browser, url: str, *, slow: bool, scroll_to_chart: bool):
 
 
 def _scroll_to_end(page, timeout_s: float = 60) -> None:
-    """Scroll down a screen at a time, as a reader would, until the end of the page and every chart is drawn."""
+    """Scroll down a screen at a time, as a reader would, until the end of the page and every chart shown is drawn."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         at_end = page.evaluate("""() => { window.scrollBy(0, window.innerHeight * 0.9);
@@ -168,8 +168,10 @@ def _scroll_to_end(page, timeout_s: float = 60) -> None:
         page.wait_for_timeout(150)
         if at_end:
             break
+    # Charts in a closed disclosure (a solution) are drawn when the reader opens it; the others by now.
     page.wait_for_function("""() => [...document.querySelectorAll('div.ck-vega')].every(
-        d => d.querySelector('svg') || d.dataset.drawn === 'error')""", timeout=max(1, deadline - time.monotonic()) * 1000)
+        d => d.querySelector('svg') || d.dataset.drawn === 'error' || !d.checkVisibility({visibilityProperty: true}))""",
+                           timeout=max(1, deadline - time.monotonic()) * 1000)
     page.wait_for_timeout(300)
 
 

@@ -438,8 +438,8 @@ def layout_hints(spec: dict) -> dict:
 
     ``h``: plot areas, x axes and panel titles, as designed; ``t``: characters of the title and subtitle;
     ``l``: one ``[entries, mean label characters, title characters]`` per legend; ``b``: one
-    ``[input, options, characters]`` per bound control; ``f``: ``[panels, columns, panel width]`` for a
-    faceted chart; ``m``: ``[width, height]`` of a map, which keeps its shape when narrowed.
+    ``[input, options, characters]`` per bound control; ``f``: ``[panels, columns, panel width, longest
+    panel label]`` for a faceted chart; ``x``: characters of the longest discrete x label, drawn on its side; ``m``: ``[width, height]`` of a map, which keeps its shape when narrowed.
     """
     datasets = spec.get("datasets", {}) or {}
     title = spec.get("title")
@@ -463,7 +463,7 @@ def layout_hints(spec: dict) -> dict:
                 labels = ["0000"] * 5  # a gradient or a few size steps
             legend = enc.get("legend") or {}
             legends[enc["field"]] = [len(labels), round(sum(map(len, labels)) / max(1, len(labels)), 1),
-                                     len(_text(legend.get("title", enc.get("title", ""))))]
+                                     len(_text(legend.get("title", enc.get("title", enc["field"]))))]
     hints["l"] = list(legends.values())
     binds = []
     for param in spec.get("params", []) or []:
@@ -472,13 +472,26 @@ def layout_hints(spec: dict) -> dict:
             labels = bind.get("labels") or [str(o) for o in bind.get("options", [])]
             binds.append([bind["input"], len(labels), len(str(bind.get("name", ""))) + sum(map(len, labels))])
     hints["b"] = binds
+    # Discrete x labels that Vega-Lite turns on their side: their length adds to the height.
+    longest = 0
+    for unit, unit_data, filters in _units(spec):
+        x = (unit.get("encoding", {}) or {}).get("x")
+        if (isinstance(x, dict) and x.get("field") and x.get("type") in ("nominal", "ordinal")
+                and x.get("axis", {}) is not None and "labelAngle" not in (x.get("axis") or {})):
+            longest = max([longest, *(len(str(r.get(x["field"]))) for r in _rows(unit_data, datasets)
+                                      if x["field"] in r)])
+    if longest:
+        hints["x"] = longest
     projected = "projection" in spec or any("projection" in layer for layer in spec.get("layer", []) or [])
     if projected and isinstance(spec.get("width"), (int, float)) and isinstance(spec.get("height"), (int, float)):
         hints["m"] = [spec["width"], spec["height"]]  # a map keeps its shape: narrower means shorter
     if "facet" in spec and isinstance(spec.get("spec"), dict):
         facet = spec["facet"]
         field_name = facet.get("field") if isinstance(facet, dict) else None
-        n = _distinct(spec, field_name, datasets) if field_name else 1
+        labels = set()
+        for _u, unit_data, _f in _units(spec):
+            labels.update(str(r.get(field_name)) for r in _rows(unit_data, datasets) if field_name in r)
         width = spec["spec"].get("width", 200)
-        hints["f"] = [n, spec.get("columns", n), width if isinstance(width, (int, float)) else 200]
+        hints["f"] = [max(1, len(labels)), spec.get("columns", len(labels)),
+                      width if isinstance(width, (int, float)) else 200, max(map(len, labels), default=0)]
     return hints

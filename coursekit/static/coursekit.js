@@ -286,9 +286,9 @@
     }
     var yLimit = Math.round(Math.max(70, inner * 0.3));
     if (narrow) {
-      /* A composition's legends start at its plots' left edge, after the y labels: one column, shorter labels. */
-      var columns = isComposite(spec) ? 1 : Math.max(1, Math.floor(inner / 150));
-      var limit = isComposite(spec) ? Math.max(60, inner - yLimit - 70) : Math.floor(inner / columns) - 30;
+      /* A legend below a chart starts at the plot's left edge, after the y labels: one entry a line. */
+      var columns = 1;
+      var limit = Math.max(60, inner - yLimit - 70);
       spec.config.legend = merge(spec.config.legend || {}, {
         orient: "bottom", direction: "horizontal", columns: columns, labelLimit: limit, titleLimit: inner
       });
@@ -315,15 +315,19 @@
     var t = hints.t || [0, 0];
     if (t[0]) h += 10 + 19 * Math.ceil(t[0] / perLine);
     if (t[1]) h += 16 * Math.ceil(t[1] / Math.floor(inner / 6.2));
-    if (hints.f) {
-      var n = hints.f[0], cols = hints.f[1] || 1, cell = hints.f[2] || 200;
-      var fit = Math.max(1, Math.floor((width - 40) / (cell + 40)));
-      var rows = Math.ceil(n / Math.min(cols, fit));
-      h += (rows - 1) * (hints.h - 20 + 20);
+    if (hints.f) {  /* the same choice of columns and panel width as adapt() makes */
+      var n = hints.f[0], cols = hints.f[1] || 1, cell = hints.f[2] || 200, chars = hints.f[3] || 10;
+      var fit = Math.max(1, Math.floor((width - 40) / (cell + 60)));
+      cols = Math.min(cols, fit);
+      cell = cols === 1 ? Math.min(Math.max(cell, 300), width - 90) : Math.min(cell, Math.floor((width - 40) / cols) - 60);
+      var rows = Math.ceil(n / cols);
+      var headerLines = Math.ceil(chars * 6.2 / cell);
+      h += (rows - 1) * hints.h + rows * (headerLines - 1) * 14 + (rows - 1) * 20;
     }
     var narrow = width < NARROW;
+    if (hints.x) h += narrow ? Math.min(90, hints.x * 6.5) * 0.64 - 6 : Math.max(0, hints.x * 6.5 - 12);
     (hints.l || []).forEach(function (l) {
-      var per = narrow ? Math.max(1, Math.floor(inner / 150)) : Math.max(1, Math.floor(inner / (30 + 6.5 * l[1])));
+      var per = narrow ? 1 : Math.max(1, Math.floor(inner / (30 + 6.5 * l[1])));
       h += 24 + 18 * Math.ceil(l[0] / per);
     });
     (hints.b || []).forEach(function (b) {
@@ -566,6 +570,7 @@
 
   /* ------------------------------------------------------------------ lazy start */
   var observer = null;
+  var soon = null;
   function setUp() {
     var divs = Array.prototype.slice.call(document.querySelectorAll("div.ck-vega"));
     divs.forEach(function (div) {
@@ -574,16 +579,25 @@
       charts.push(div);
       var h = reserve(div, available(div));
       if (h) { div.style.minHeight = h + "px"; div.dataset.reserved = h; }
-      if (observer) observer.observe(div);
+      if (observer) { observer.observe(div); soon.observe(div); }
     });
     if (!observer) divs.forEach(draw);
   }
   if ("IntersectionObserver" in window) {
+    /* A chart is drawn when it comes within about a screen of the viewport... */
     observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (e) {
         if (e.isIntersecting) { observer.unobserve(e.target); draw(e.target); }
       });
-    }, { rootMargin: "600px 0px 900px 0px" });
+    }, { rootMargin: "900px 0px 1200px 0px" });
+    /* ...and the libraries start loading when the first chart is a few screens away, so that they are
+     * there by the time the reader is. */
+    soon = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) {
+        soon.disconnect();
+        loadLibraries().catch(function () { /* reported when a chart needs them */ });
+      }
+    }, { rootMargin: "3000px 0px 3000px 0px" });
   }
 
   function drawAll() {
