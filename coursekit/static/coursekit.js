@@ -235,6 +235,16 @@
 
   function narrowWidth(inner) { return inner < NARROW ? inner - 60 : inner; }
 
+  /* A y-axis label limit set by the chart itself gives way to the narrow layout's. */
+  function capYLabels(node, limit) {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) { node.forEach(function (n) { capYLabels(n, limit); }); return; }
+    var y = node.encoding && node.encoding.y;
+    if (y && y.axis && typeof y.axis === "object" && (!y.axis.labelLimit || y.axis.labelLimit > limit)) y.axis.labelLimit = limit;
+    ["layer", "vconcat", "hconcat", "concat"].forEach(function (k) { if (node[k]) capYLabels(node[k], limit); });
+    if (node.spec) capYLabels(node.spec, limit);
+  }
+
   /* An x-axis title longer than the plot is narrow wraps onto several lines. */
   function wrapAxisTitles(node, width) {
     if (!node || typeof node !== "object") return;
@@ -272,9 +282,11 @@
       if (projected && designed && typeof spec.height === "number" && inner - 20 < designed) {
         spec.height = Math.round(spec.height * (inner - 20) / designed);
       }
-      spec.width = "container";
+      /* The column's width (no wider than the design allows for), the plot fitted inside it with its axes,
+       * legends and labels. A number rather than Vega-Lite's "container": its own resize listener refits the
+       * plot without the labels that stick out; this script redraws on a change of width instead. */
+      spec.width = Math.floor(designed ? Math.min(width, designed * 1.3 + 100) : width);
       spec.autosize = { type: "fit-x", contains: "padding" };
-      if (designed) spec.usermeta = merge(spec.usermeta || {}, { ckMaxWidth: Math.round(designed * 1.3 + 100) });
     } else if (spec.facet && spec.spec) {
       var cell = typeof spec.spec.width === "number" ? spec.spec.width : 200;
       var cols = spec.columns || 1;
@@ -284,7 +296,7 @@
       spec.spec.width = cell;
       wrapHeaders(spec, cell);
     }
-    var yLimit = Math.round(Math.max(70, inner * 0.3));
+    var yLimit = Math.round(Math.max(70, inner * 0.36));
     if (narrow) {
       /* A legend below a chart starts at the plot's left edge, after the y labels: one entry a line. */
       var columns = 1;
@@ -294,6 +306,7 @@
       });
       legendsBelow(spec, columns, limit);
       wrapAxisTitles(spec, Math.max(100, inner - yLimit - 40));
+      capYLabels(spec, yLimit);
       spec.config.axisY = merge(spec.config.axisY || {}, { labelLimit: yLimit });
       spec.config.axisXDiscrete = merge(spec.config.axisXDiscrete || {}, { labelAngle: -40, labelAlign: "right", labelLimit: 90 });
       spec.config.axisX = merge(spec.config.axisX || {}, { labelOverlap: true, labelFlush: true });
@@ -365,6 +378,39 @@
     return step();
   }
 
+  /* Vega's "fit" sizes the plot from its axes, legends and titles; text drawn beyond the plot (labels at the
+   * end of bars) can still fall off the drawing's edge. Measure what sticks out and pad for it. */
+  function fitOverhang(div, view) {
+    var avail = available(div), start = view.padding(), most = Math.round(avail * 0.35), tries = 0;
+    function step() {
+      var svg = div.querySelector(".ck-vega-chart svg");
+      if (!svg || tries++ > 3) return Promise.resolve();
+      var box = svg.getBoundingClientRect(), left = 0, right = 0;
+      svg.querySelectorAll("text").forEach(function (t) {
+        if (t.closest(".role-title")) return;  /* titles are wrapped to the width already */
+        var r = t.getBoundingClientRect();
+        if (!r.width) return;
+        left = Math.max(left, box.left - r.left);
+        right = Math.max(right, r.right - box.right);
+      });
+      if (left <= 1 && right <= 1) return Promise.resolve();
+      var pad = view.padding();
+      var next = { top: pad.top, bottom: pad.bottom,
+                   left: Math.min(start.left + most, pad.left + (left > 1 ? Math.ceil(left) + 4 : 0)),
+                   right: Math.min(start.right + most, pad.right + (right > 1 ? Math.ceil(right) + 4 : 0)) };
+      if (next.left === pad.left && next.right === pad.right) return Promise.resolve();
+      view.padding(next);
+      return view.resize().runAsync().then(function () {
+        if (view.width() < avail * 0.35) {  /* the plot would be squeezed: a cut label is the lesser harm */
+          view.padding(pad);
+          return view.resize().runAsync();
+        }
+        return step();
+      });
+    }
+    return step();
+  }
+
   /* ------------------------------------------------------------------ drawing */
   var charts = [];
 
@@ -409,8 +455,6 @@
     var old = div._ckView;
     var target = document.createElement("div");
     target.className = "ck-vega-chart";
-    var max = spec.usermeta && spec.usermeta.ckMaxWidth;
-    if (max) target.style.maxWidth = max + "px";
     var previous = div.querySelector(".ck-vega-chart");
     if (previous) { div.style.minHeight = div.offsetHeight + "px"; }
     div.appendChild(target);
@@ -425,7 +469,9 @@
                                           tooltip: { theme: isDark() ? "dark" : "light" } })
       .then(function (result) {
         var view = result.view;
-        return (isComposite(spec) ? fitComposite(div, view, spec) : view.runAsync()).then(function () { return view; });
+        return (isComposite(spec) ? fitComposite(div, view, spec) : view.runAsync().then(function () {
+          return fitOverhang(div, view);
+        })).then(function () { return view; });
       })
       .then(function (view) {
         if (previous) {
@@ -613,7 +659,7 @@
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
       charts.forEach(function (div) {
-        if (div._ckWidth && Math.abs(available(div) - div._ckWidth) > 24) redraw(div);
+        if (div._ckWidth && Math.abs(available(div) - div._ckWidth) > 2) redraw(div);
       });
     }, 250);
   });
