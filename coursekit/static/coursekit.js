@@ -208,9 +208,11 @@
     if (Array.isArray(node)) { node.forEach(limitPinnedText); return; }
     var mark = node.mark, enc = node.encoding || {};
     var type = typeof mark === "string" ? mark : mark && mark.type;
-    if (type === "text" && enc.x && typeof enc.x.value === "number" && enc.text && enc.text.field) {
+    var pinned = enc.x && typeof enc.x.value === "number" ? enc.x.value
+      : (mark && typeof mark === "object" && typeof mark.x === "number" && !enc.x ? mark.x : null);
+    if (type === "text" && pinned !== null && enc.text && enc.text.field) {
       if (typeof mark === "string") mark = node.mark = { type: "text" };
-      mark.limit = { expr: "max(60, width - " + enc.x.value + ")" };
+      mark.limit = { expr: "max(60, width - " + pinned + ")" };
     }
     ["layer", "vconcat", "hconcat", "concat"].forEach(function (k) { if (node[k]) limitPinnedText(node[k]); });
     if (node.spec) limitPinnedText(node.spec);
