@@ -3,7 +3,7 @@
 #   make test   set up, build, print, then run every test
 #   make pdf    print the built course to _build/pdf/ (after make book)
 #   make schedule START=2027-02-15 [WEEKS=7|14]   the term plan as a calendar (.ics)
-# Other targets: lms, lab, serve, student, bench, lint, sources, clean.
+# Other targets: lms, lab, serve, student, bench, screens, lint, sources, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,7 +17,7 @@ PORT ?= 8000
 START ?=
 WEEKS ?= 14
 
-.PHONY: lms book test lab serve student bench lint sources clean setup check-venv browser pdf schedule
+.PHONY: lms book test lab serve student bench screens lint sources clean setup check-venv browser pdf schedule
 .DEFAULT_GOAL := book
 
 # A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
@@ -85,6 +85,14 @@ schedule: setup
 
 sources: setup
 	@$(PY) tools/sources.py _build/sources
+
+# Screenshots of every page at phone (390 px) and laptop (1280 px) size, light and dark, for a reviewer;
+# the same run checks each page (tests/test_screens.py).
+screens: setup browser
+	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
+	@rm -rf _build/screens
+	@status=0; COURSEKIT_SCREENS=_build/screens $(PY) -m pytest tests/test_screens.py -k every_screen -q || status=$$?; \
+	  echo "make: $$(ls _build/screens | wc -l) screenshots in _build/screens/"; exit $$status
 
 lint: setup
 	@$(VENV)/bin/ruff check coursekit tests tools notebooks

@@ -7,6 +7,8 @@ Five sections, each compared with a floor or target measured in the same run:
 3. explorers  one live redraw (``Explorer.render``) after random control moves
 4. pages      every page of _toc.yml in headless Chromium: bytes transferred, time until the charts are drawn
 5. tests      wall time of ``make test`` (only with --with-tests; otherwise the last recorded time)
+6. phone      every page at phone size, served gzip: bytes per page, and time to the first chart on Fast 3G
+              with 4x CPU throttling (benchmarks/pages.py)
 
 Writes ``_build/bench/report.md`` and ``_build/bench/report.json`` and prints the markdown.
 Run ``make bench`` (after ``make book``); options can be passed as ``make bench BENCH_ARGS="--quick"``.
@@ -739,6 +741,27 @@ def bench_pages(quick: bool) -> Section:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# 6. Pages on a phone: bytes and first chart on a slow network (measured by benchmarks/pages.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def bench_phone(quick: bool) -> Section:
+    section = Section("phone", "6. Pages on a phone: bytes (served gzip) and first chart on Fast 3G with 4× CPU")
+    if not (SITE / "index.html").exists():
+        section.skipped = "no built site: run `make book` first"
+        return section
+    if not Path(CHROMIUM).exists():
+        section.skipped = f"{CHROMIUM} not found: `sudo apt-get install chromium` (or run `make test` once as root)"
+        return section
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import pages
+
+    section.rows = [Row(**row) for row in pages.measure(SITE, quick=quick)]
+    section.notes += pages.NOTES
+    return section
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # 5. Tests: wall time of `make test`
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -850,7 +873,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["build", "notebooks", "explorers", "pages", "tests"],
+        choices=["build", "notebooks", "explorers", "pages", "phone", "tests"],
         help="measure only these sections",
     )
     return parser.parse_args(argv)
@@ -865,6 +888,7 @@ def main(argv: list[str] | None = None) -> int:
         "notebooks": lambda: bench_notebooks(args.quick),
         "explorers": lambda: bench_explorers(args.quick),
         "pages": lambda: bench_pages(args.quick),
+        "phone": lambda: bench_phone(args.quick),
         "tests": lambda: bench_tests(args.with_tests),
     }
     sections = [run() for key, run in benches.items() if not args.only or key in args.only]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from .charts import VEGALITE_MIME, caption_html, clean_spec, live_kernel
+from .charts import VEGALITE_MIME, caption_html, clean_spec, data_table_html, live_kernel
 
 __all__ = ["Slider", "Choice", "Explorer"]
 
@@ -242,8 +242,30 @@ class Explorer:
             bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
         return bundle
 
+    def setting_text(self, values: dict | None = None) -> str:
+        """The controls' setting in words, as the data table under the chart names it."""
+        values = self.clamp(**(values or {}))
+        parts = []
+        for c in self.controls:
+            value = values[c.name]
+            if isinstance(c, Choice):
+                value = c.labels[c.options.index(value)]
+            elif c.unit:
+                value = f"{value} {c.unit}"
+            parts.append(f"{c.label}: {value}")
+        return "Numbers for the setting shown: " + "; ".join(parts) + "."
+
+    def caption_html(self, spec: dict | None = None) -> str:
+        """Source, text description and the numbers of the default setting (the page script refills the
+        table when a reader moves a control)."""
+        spec = clean_spec(self.static_chart().to_dict()) if spec is None else spec
+        state = {f"ctl_{k}": v for k, v in self.defaults().items()}
+        table = data_table_html(spec, self.title, self.source, state=state, note=self.setting_text())
+        return caption_html(self.source, self.description, table)
+
     def _ipython_display_(self):
         from IPython.display import HTML, display
 
-        display(self._repr_mimebundle_(), raw=True)
-        display(HTML(caption_html(self.source, self.description)))
+        bundle = self._repr_mimebundle_()
+        display(bundle, raw=True)
+        display(HTML(self.caption_html(bundle[VEGALITE_MIME])))

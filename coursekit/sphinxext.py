@@ -1,19 +1,30 @@
-"""Sphinx/MyST-NB glue that keeps the course site self-contained.
+"""Sphinx/MyST-NB glue that keeps the course site self-contained and light.
 
 * ``VegaLiteRenderer`` (a MyST-NB mime renderer plugin, registered in
   ``pyproject.toml``) turns ``application/vnd.vegalite.v5+json`` outputs
-  into a ``<div class="ck-vega">`` holding the spec as JSON.
-* On pages that hold such a div, vega, vega-lite and vega-embed are loaded
-  from ``_static/coursekit-vendor/``: copies of the pinned npm packages (see
-  ``package.json``), fetched at build time, never from a CDN. Pages without
-  charts load none of it.
+  into a ``<div class="ck-vega">`` holding the spec as JSON, with layout hints
+  (``data-ck-size``) from which the page script reserves the chart's height
+  before it is drawn, so nothing below it jumps.
+* When a page is written, a spec larger than ``INLINE_SPEC_LIMIT`` moves to
+  ``_static/ck-charts/<hash>.json`` and the div names it (``data-src``): the
+  page script fetches it when the figure nears the viewport.
+* vega, vega-lite and vega-embed are served from ``_static/coursekit-vendor/``
+  (copies of the pinned npm packages, see ``package.json``, never a CDN). The
+  page script loads them only when the first chart nears the viewport; pages
+  without charts never load them.
+* After the build, every page is slimmed: the theme's fontawesome.js and, on
+  pages other than the search page, the search index scripts (the search box
+  submits to the search page, which loads them) are dropped, and the icon
+  fonts and their stylesheet rules are cut down to the icons the site shows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
+from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -29,6 +40,9 @@ VENDOR = {
 }
 #: MathJax (SVG output needs no web fonts); Sphinx loads it only on pages with maths.
 MATHJAX = ("mathjax/es5/tex-svg.js", "tex-svg.js")
+#: Specs longer than this (characters of JSON) are served as files and fetched when needed.
+INLINE_SPEC_LIMIT = 12_000
+CHART_DIR = "ck-charts"
 
 
 class VegaLiteRenderer:
@@ -43,19 +57,47 @@ class VegaLiteRenderer:
         spec = data.content if isinstance(data.content, dict) else json.loads(data.content)
         # No markup character survives in the embedded JSON, so data strings can never close the
         # script element or open a comment, whatever they contain.
-        from .charts import clean_spec
+        from .charts import clean_spec, layout_hints
 
-        text = (json.dumps(clean_spec(spec), sort_keys=True, ensure_ascii=False, allow_nan=False)
+        spec = clean_spec(spec)
+        text = (json.dumps(spec, sort_keys=True, ensure_ascii=False, allow_nan=False)
                 .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
         label = spec.get("description") or spec.get("title") or "Chart"
         if isinstance(label, dict):
             label = label.get("text", "Chart")
-        from html import escape
-
-        markup = (f'<div class="ck-vega" role="figure" aria-label="{escape(str(label))}">'
-                  f'<noscript>This chart needs JavaScript; its description follows below.</noscript>'
+        hints = escape(json.dumps(layout_hints(spec), separators=(",", ":")))
+        markup = (f'<div class="ck-vega" role="figure" aria-label="{escape(str(label))}" data-ck-size="{hints}">'
+                  f'<noscript>This chart needs JavaScript; its description and data follow below.</noscript>'
                   f'<script type="application/json" class="ck-spec">{text}</script></div>')
         return [nodes.raw(text=markup, format="html", classes=["output", "vegalite"])]
+
+
+_SPEC = re.compile(r'(<div class="ck-vega"[^>]*)>(<noscript>.*?</noscript>)'
+                   r'<script type="application/json" class="ck-spec">(.*?)</script></div>', re.S)
+
+
+def _externalise_specs(app, pagename: str, context: dict) -> None:
+    """Move large chart specs out of the page into JSON files that the page script fetches when needed."""
+    body = context.get("body", "")
+    if 'class="ck-spec"' not in body:
+        return
+    folder = Path(app.outdir) / "_static" / CHART_DIR
+    pathto = context["pathto"]
+
+    def move(match):
+        start, noscript, text = match.groups()
+        if len(text) <= INLINE_SPEC_LIMIT:
+            return match.group(0)
+        data = text.encode("utf-8")  # the escaped JSON is still JSON (\\u003c for <), and valid as a file
+        name = hashlib.sha256(data).hexdigest()[:20] + ".json"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        if not target.exists():
+            target.write_bytes(data)
+        url = pathto(f"_static/{CHART_DIR}/{name}", 1)
+        return f'{start} data-src="{escape(url)}">{noscript}</div>'
+
+    context["body"] = _SPEC.sub(move, body)
 
 
 def _node_modules(app) -> Path:
@@ -81,21 +123,103 @@ def _copy_vendor(app, exception):
 
 
 _FONTAWESOME_JS = re.compile(r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>\s*')
+#: The theme loads Sphinx's search index on every page for its search-as-you-type option, which the course
+#: leaves off: its search box submits to search.html, which loads the index itself.
+_SEARCH_JS = re.compile(r'<script[^>]*src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)'
+                        r'[^"]*"[^>]*></script>\s*')
 
 
-def _drop_icon_script(app, exception):
-    """Remove the theme's fontawesome.js (1.5 MB) from every page.
+def _slim_pages(app, exception):
+    """Drop scripts that a page does not need.
 
-    The theme's stylesheet already draws the same icons from its bundled web fonts; the script only
-    swaps them for inline SVG. Dropping it keeps pages light on slow connections.
+    * the theme's fontawesome.js (1.5 MB): the theme's stylesheet already draws the same icons from its
+      web fonts; the script only swaps them for inline SVG;
+    * the search index and its tools on every page but the search page (see ``_SEARCH_JS``).
     """
     if exception or app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         slim = _FONTAWESOME_JS.sub("", text)
+        if page != outdir / "search.html":
+            slim = _SEARCH_JS.sub("", slim)
         if slim != text:
             page.write_text(slim, encoding="utf-8")
+
+
+_ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
+_ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:\"\\([0-9a-f]{4,5})\"\}")
+_CSS_ESCAPE = re.compile(r'"\\([ef][0-9a-f]{3})"')
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _used_icons(outdir: Path) -> set[int]:
+    """Code points of every icon the site can show: icon classes in its pages and scripts, and the icons its
+    stylesheets draw themselves (admonition titles, the theme's own pseudo-elements)."""
+    static = outdir / "_static"
+    theme_css = static / "styles" / "pydata-sphinx-theme.css"
+    css = theme_css.read_text(encoding="utf-8")
+    by_class: dict[str, int] = {}
+    for selectors, code in _ICON_RULE.findall(css):
+        for name in re.findall(r"\.fa-([a-z0-9-]+)", selectors):
+            by_class[name] = int(code, 16)
+    codes = {by_class[n] for n in _icon_names(outdir) if n in by_class}
+    # Icons the stylesheets use directly, outside the .fa-* rules.
+    for path in [*static.rglob("*.css")]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path == theme_css:
+            text = _ICON_RULE.sub("", text)
+        codes.update(int(c, 16) for c in _CSS_ESCAPE.findall(text))
+        codes.update(ord(c) for c in _PRIVATE_USE.findall(text))
+    return codes
+
+
+def _icon_names(outdir: Path) -> set[str]:
+    static = outdir / "_static"
+    names: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *static.glob("*.js"), *static.glob("scripts/*.js")]:
+        if path.name != "fontawesome.js":
+            names.update(_ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return names
+
+
+def _strip_icon_rules(outdir: Path) -> None:
+    """Drop the theme stylesheet's rules for the ~1,800 icons the site never shows (about 20 kB gzip on
+    every page)."""
+    css_path = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    names = _icon_names(outdir)
+    css = css_path.read_text(encoding="utf-8")
+
+    def keep(match):
+        used = set(re.findall(r"\.fa-([a-z0-9-]+)", match.group(1))) & names
+        return match.group(0) if used else ""
+
+    css_path.write_text(_ICON_RULE.sub(keep, css), encoding="utf-8")
+
+
+def _subset_icon_fonts(app, exception):
+    """Cut the theme's icon fonts (275 kB on every page) down to the icons the site shows (a few kB)."""
+    if exception or app.builder.format != "html":
+        return
+    from fontTools import subset
+
+    outdir = Path(app.outdir)
+    fonts = sorted([*(outdir / "_static" / "vendor").rglob("fa-*.woff2"), *(outdir / "_static" / "vendor").rglob("fa-*.ttf")])
+    if not fonts:
+        return
+    codes = _used_icons(outdir)
+    _strip_icon_rules(outdir)
+    for path in fonts:
+        options = subset.Options()
+        options.flavor = "woff2" if path.suffix == ".woff2" else None
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        font = subset.load_font(str(path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codes)
+        subsetter.subset(font)
+        subset.save_font(font, str(path), options)
 
 
 def _page_scripts(app, pagename, templatename, context, doctree):
@@ -108,9 +232,8 @@ def _page_scripts(app, pagename, templatename, context, doctree):
         app.add_js_file(None, body="window.CK_GRADING = " + spec.replace("<", "\\u003c") + ";")
         app.add_js_file("grader.js", defer="defer")
         app.add_js_file("items.js", defer="defer")
-    if 'class="ck-vega"' in body:
-        for name in VENDOR.values():
-            app.add_js_file(f"coursekit-vendor/{name}")
+    # The chart libraries are not added here: coursekit.js loads them when the first chart nears the viewport.
+    _externalise_specs(app, pagename, context)
     # sphinx-thebe declares THEBE_JS_URL in an inline script that is added twice;
     # the second declaration is a console error on every page. Keep one.
     scripts = context.get("script_files")
@@ -122,6 +245,13 @@ def _page_scripts(app, pagename, templatename, context, doctree):
             if body_js and key in seen:
                 continue
             seen.add(key)
+            # Scripts in the head would stop the page being parsed until they, and every stylesheet before
+            # them, have arrived: on a slow connection the text waits for code it does not need to be read.
+            # Deferred, they still run in order, before DOMContentLoaded, as they expect.
+            attributes = getattr(script, "attributes", None)
+            if (attributes is not None and getattr(script, "filename", "") and not body_js
+                    and "async" not in attributes and "defer" not in attributes):
+                attributes["defer"] = "defer"
             kept.append(script)
         context["script_files"] = kept
 
@@ -217,5 +347,6 @@ def setup(app):
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _copy_vendor)
-    app.connect("build-finished", _drop_icon_script)
+    app.connect("build-finished", _slim_pages)
+    app.connect("build-finished", _subset_icon_fonts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

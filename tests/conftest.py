@@ -45,6 +45,22 @@ def toc_files() -> list[str]:
     return out
 
 
+def built_specs(page: Path) -> list[dict]:
+    """The Vega-Lite specs of a built page, in order: inline, or in the JSON file the chart names (data-src)."""
+    import html
+    import json
+    import re
+
+    specs = []
+    for m in re.finditer(r'<div class="ck-vega"([^>]*)>(.*?)</div>', page.read_text(encoding="utf-8"), flags=re.S):
+        src = re.search(r'data-src="([^"]+)"', m.group(1))
+        if src:
+            specs.append(json.loads((page.parent / html.unescape(src.group(1))).read_text(encoding="utf-8")))
+        else:
+            specs.append(json.loads(re.search(r'class="ck-spec">(.*?)</script>', m.group(2), flags=re.S).group(1)))
+    return specs
+
+
 def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -99,6 +115,7 @@ class PageWatch:
         self.page = self.context.new_page()
         self.base_host = urlparse(base_url).netloc
         self.external: list[str] = []
+        self.requests: list[str] = []  # every request to the site itself
         self.failed: list[str] = []
         self.console_errors: list[str] = []
         self.page.route("**/*", self._route)
@@ -111,6 +128,8 @@ class PageWatch:
         url = route.request.url
         parsed = urlparse(url)
         if parsed.scheme in ("data", "blob") or parsed.netloc == self.base_host:
+            if parsed.netloc == self.base_host:
+                self.requests.append(url)
             route.continue_()
         else:
             self.external.append(url)

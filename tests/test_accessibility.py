@@ -1,5 +1,5 @@
-"""Accessibility: axe-core finds no serious or critical violation, in light and dark mode,
-and explorers and quizzes work with the keyboard alone."""
+"""Accessibility: explorers and quizzes work with the keyboard alone. (axe-core on every page, at phone and
+laptop size, in light and dark mode: tests/test_screens.py.)"""
 
 from __future__ import annotations
 
@@ -7,40 +7,18 @@ import pytest
 
 from conftest import ROOT, toc_files
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = toc_files()
 CHART_PAGES = [p for p in PAGES if 'class="ck-vega"' in (ROOT / "_build" / "html" / f"{p}.html").read_text(encoding="utf-8")] \
     if (ROOT / "_build" / "html").exists() else []
-
-
-def run_axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def open_page(w, site_url, page, mode="light"):
     w.page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
     w.page.goto(f"{site_url}/{page}.html", wait_until="load")
     w.page.wait_for_selector("main#main-content")
-    for i in range(w.page.locator("div.ck-vega").count()):
-        w.page.wait_for_selector(f"div.ck-vega >> nth={i} >> svg", state="attached", timeout=15000)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("mode", ["light", "dark"])
-@pytest.mark.parametrize("page", PAGES)
-def test_no_serious_axe_violations(page, mode, watch, site_url):
-    assert AXE.exists(), "axe-core is fetched by `npm ci` (package.json)"
-    w = watch(viewport={"width": 1280, "height": 900})
-    open_page(w, site_url, page, mode)
-    assert w.page.evaluate("document.documentElement.dataset.theme") == mode
-    violations = run_axe(w.page)
-    assert not violations, f"{page} ({mode}): " + "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in violations)
+    w.page.evaluate("() => window.coursekit.drawAll()")  # charts are drawn as the reader nears them
+    w.page.wait_for_function("""() => [...document.querySelectorAll('div.ck-vega')]
+        .every(d => d.dataset.drawn === 'yes' || d.dataset.drawn === 'error')""", timeout=60_000)
 
 
 @pytest.mark.browser

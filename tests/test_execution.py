@@ -98,14 +98,12 @@ def test_out_of_order_rerun_keeps_results(path):
 def test_built_pages_match_a_fresh_run(path):
     """Two builds give the same chart data: the page's charts equal a new execution's, spec for spec."""
     import json
-    import re
 
-    from conftest import SITE
+    from conftest import SITE, built_specs
 
     page = SITE / "notebooks" / f"{path.stem}.html"
     assert page.exists(), "build the site first (make test does)"
-    built = [json.loads(m) for m in re.findall(r'<script type="application/json" class="ck-spec">(.*?)</script>',
-                                                page.read_text(encoding="utf-8"), flags=re.S)]
+    built = built_specs(page)
     nb = nbformat.read(path, as_version=4)
     _client(nb, path).execute()
     fresh = [o["data"]["application/vnd.vegalite.v5+json"] for c in nb.cells for o in c.get("outputs", [])

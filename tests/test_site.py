@@ -1,28 +1,13 @@
-"""The built site as a reader sees it: every page loads cleanly and alone."""
+"""The built site as files: every page built, heavy libraries only where needed, large specs served as files,
+icon fonts cut down. (Pages in the browser: tests/test_screens.py.)"""
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from conftest import SCREENSHOTS, SITE, toc_files
+from conftest import SITE, toc_files
 
 PAGES = toc_files()
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("page", PAGES)
-def test_page_loads_cleanly_and_self_contained(page, watch, site_url):
-    w = watch(viewport={"width": 1280, "height": 900})
-    w.page.goto(f"{site_url}/{page}.html", wait_until="load")
-    w.page.wait_for_selector("main#main-content", timeout=15000)
-    charts = w.page.locator("div.ck-vega")
-    for i in range(charts.count()):
-        w.page.wait_for_selector(f"div.ck-vega >> nth={i} >> svg", state="attached", timeout=15000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    w.page.screenshot(path=str(SCREENSHOTS / (page.replace("/", "__") + ".png")), full_page=True)
-    assert w.external == [], f"{page} requested other hosts: {w.external}"
-    assert w.failed == [], f"{page} had failed requests: {w.failed}"
-    assert w.console_errors == [], f"{page} logged console errors: {w.console_errors}"
 
 
 def test_every_toc_page_was_built():
@@ -30,9 +15,52 @@ def test_every_toc_page_was_built():
     assert not missing, f"pages in _toc.yml with no HTML in _build/html: {missing}"
 
 
-def test_pages_without_charts_load_no_chart_library():
+def test_heavy_libraries_are_not_in_any_page():
+    """The chart libraries are loaded by coursekit.js when a chart nears the viewport (tests/test_screens.py
+    checks that in the browser), never by a page itself; MathJax only by pages with mathematics."""
     for page in PAGES:
         text = (SITE / f"{page}.html").read_text(encoding="utf-8")
-        has_chart = 'class="ck-vega"' in text
-        assert ("coursekit-vendor/vega.min.js" in text) == has_chart, f"{page}: chart library loaded={not has_chart}"
+        assert "coursekit-vendor/vega" not in text, f"{page} loads the chart libraries up front"
         assert "html-manager" not in text and "embed-amd" not in text, f"{page} loads the ipywidgets manager"
+        has_math = 'class="math' in text
+        assert ("tex-svg.js" in text) == has_math, f"{page}: MathJax loaded={not has_math}, page has maths={has_math}"
+
+
+def test_large_chart_specs_are_served_as_files():
+    """A spec over the inline limit lives in _static/ck-charts/ and the page names it; small ones stay inline."""
+    import json
+
+    from coursekit.sphinxext import INLINE_SPEC_LIMIT
+
+    external = inline = 0
+    for page in PAGES:
+        text = (SITE / f"{page}.html").read_text(encoding="utf-8")
+        for src in re.findall(r'<div class="ck-vega"[^>]*data-src="([^"]+)"', text):
+            path = (SITE / page).parent / src
+            assert path.exists(), f"{page} names {src}, which is not in the site"
+            assert len(path.read_text(encoding="utf-8")) > INLINE_SPEC_LIMIT
+            json.loads(path.read_text(encoding="utf-8"))
+            external += 1
+        for spec in re.findall(r'class="ck-spec">(.*?)</script>', text, flags=re.S):
+            assert len(spec) <= INLINE_SPEC_LIMIT, f"{page} holds a {len(spec):,}-character spec inline"
+            inline += 1
+    assert external and inline, f"expected both kinds on this site (files: {external}, inline: {inline})"
+
+
+def test_icon_fonts_hold_only_the_icons_the_site_shows():
+    """The theme's icon fonts (275 kB on every page) are cut down to the icons used: small, and every icon a
+    page shows is still in them."""
+    from fontTools.ttLib import TTFont
+
+    from coursekit.sphinxext import _used_icons
+
+    fonts = sorted((SITE / "_static" / "vendor").rglob("fa-*.woff2"))
+    assert fonts, "no icon fonts in the built site"
+    used = _used_icons(SITE)
+    assert 0xF0C9 in used and 0xF002 in used, "the menu (bars) and search (magnifying glass) icons must be kept"
+    covered = set()
+    for path in fonts:
+        assert path.stat().st_size < 20_000, f"{path.name} is {path.stat().st_size:,} bytes: not cut down"
+        covered |= set(TTFont(str(path)).getBestCmap())
+    missing = sorted(hex(c) for c in used - covered)
+    assert not missing, f"icons the site shows are missing from its fonts: {missing}"
