@@ -1,6 +1,7 @@
 # Europe, Türkiye and the new security order: build and test the course.
-#   make book   set up (.venv, npm packages) and build the site into _build/html
-#   make test   set up, build, then run every test
+#   make book       set up (.venv, npm packages) and build the site into _build/html (incremental)
+#   make test       set up, build, then run every test
+#   make test-fast  for authors: the unit, content and data checks (no build, no browser; about a minute)
 # Other targets: lab, serve, student, bench, lint, clean.
 
 SHELL := /bin/bash
@@ -12,8 +13,9 @@ STAMP := $(VENV)/.installed
 JS_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
 
-.PHONY: book test lab serve student bench lint clean setup check-venv browser
+.PHONY: book test test-fast lab serve student bench lint clean setup check-venv browser
 .DEFAULT_GOAL := book
 
 # A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
@@ -38,14 +40,12 @@ $(JS_STAMP): package.json package-lock.json
 setup: check-venv
 	@$(MAKE) --no-print-directory $(STAMP) $(JS_STAMP)
 
+# Incremental: only pages whose source or dependencies changed are read again, only notebooks whose code or
+# dependencies changed run again, and _build/html is replaced only by a build that succeeded
+# (coursebuild/build.py). `make book BOOK_ARGS=--all` reads every page again.
 book: setup
 	@$(PY) tools/check_toc.py
-	@$(PY) tools/cache_guard.py
-	@rm -rf _build/html
-	@COURSEKIT_STATIC=1 $(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log; \
-	  status=$${PIPESTATUS[0]}; \
-	  if [ $$status -ne 0 ]; then echo "make: the book did not build (see the warnings above, each names its file); no site was published"; rm -rf _build/html; exit $$status; fi
-	@echo "The course site is built. Open _build/html/index.html, or run 'make serve'."
+	@$(PY) -m coursebuild.build $(BOOK_ARGS)
 
 browser:
 	@if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then \
@@ -53,8 +53,12 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "make: apt-get install chromium failed"; exit 1; }; \
 	  else echo "make: the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)"; exit 1; fi; fi
 
+# Independent tests run in parallel (pytest-xdist); browser tests share one served copy of the built site per worker.
 test: book browser
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+test-fast: setup
+	@$(PY) -m pytest -m "not (slow or site or browser or lab)"
 
 lab: setup
 	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ServerApp.ip=$(HOST)
@@ -65,14 +69,14 @@ serve:
 	@$(PY) -m http.server $(PORT) --bind $(HOST) --directory _build/html
 
 student: setup
-	@$(PY) -m coursekit.student
+	@$(PY) -m coursebuild.student
 
 bench: setup
 	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
 	@$(PY) benchmarks/run.py
 
 lint: setup
-	@$(VENV)/bin/ruff check coursekit tests tools notebooks
+	@$(VENV)/bin/ruff check coursekit coursebuild tests tools benchmarks notebooks
 
 clean:
 	rm -rf _build .jupyter_cache

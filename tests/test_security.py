@@ -7,9 +7,9 @@ import json
 import altair as alt
 import pytest
 
+from coursebuild.sphinxext import VegaLiteRenderer
 from coursekit.charts import figure
 from coursekit.data import load
-from coursekit.sphinxext import VegaLiteRenderer
 
 from conftest import ROOT, SITE
 

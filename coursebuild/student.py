@@ -1,16 +1,22 @@
 """Build the student edition: every chapter notebook without its solutions.
 
-``python -m coursekit.student [OUT]`` writes the notebooks to
+``python -m coursebuild.student [OUT]`` (``make student``) writes the notebooks to
 ``_build/student/notebooks/`` and a zip to hand out,
 ``_build/student/course-student-edition.zip``. Cells tagged ``solution``
 are removed (code and the markdown that labels or explains a solution);
 exercise checks still work because the expected answers are computed by
 the course package, not written in the notebook.
+
+The zip holds the course package ``coursekit/`` and ``data/``, not the build-side
+package ``coursebuild/`` (this module, the site's Sphinx extension, the benchmarks'
+helpers); its ``pyproject.toml`` is the course's without that package.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -18,6 +24,24 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 REMOVE_TAGS = {"solution"}
+BUILD_ONLY = "coursebuild"
+
+
+def student_pyproject(text: str) -> str:
+    """The course's ``pyproject.toml`` without the build-side package: not listed, no MyST-NB plugin."""
+    out, skip = [], False
+    for line in text.splitlines():
+        header = re.match(r"\s*\[([^\]]+)\]\s*$", line)
+        if header:
+            skip = "myst_nb" in header.group(1)  # the table registering the site's chart renderer
+        if skip or (line.lstrip().startswith("#") and BUILD_ONLY in line):
+            continue
+        out.append(re.sub(rf',\s*"{BUILD_ONLY}[\w.]*"', "", line))
+    result = "\n".join(out).rstrip() + "\n"
+    tomllib.loads(result)  # still valid TOML
+    if BUILD_ONLY in result:
+        raise ValueError(f"pyproject.toml: could not remove every mention of {BUILD_ONLY} for the student edition")
+    return result
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -49,9 +73,10 @@ def build(out: Path | None = None, notebooks: Path | None = None) -> Path:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for dest in written:
             zf.write(dest, f"notebooks/{dest.name}")
-        for extra in ["README.md", "requirements.txt", "pyproject.toml", "package.json"]:
+        for extra in ["README.md", "requirements.txt", "package.json"]:
             if (ROOT / extra).exists():
                 zf.write(ROOT / extra, extra)
+        zf.writestr("pyproject.toml", student_pyproject((ROOT / "pyproject.toml").read_text(encoding="utf-8")))
         for folder in ["coursekit", "data"]:
             for file in sorted((ROOT / folder).rglob("*")):
                 if file.is_file() and "__pycache__" not in file.parts:
