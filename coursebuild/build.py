@@ -2,6 +2,7 @@
 
 * **Nothing changed** (the same content in every file the build reads, the same environment and benchmark
   report as the last published build): nothing runs, ``_build/html`` is already up to date.
+* **Checked first**: the content files (``python -m coursekit.content``), whose errors name file and line.
 * **Something changed**: Jupyter Book (Sphinx) builds into ``_build/.work/``, keeping its saved environment
   there, so only the pages whose source or dependencies changed are read again, and only notebooks whose
   code or dependencies changed are executed (see :mod:`coursebuild.sphinxext`).
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
+import importlib.util
 import json
 import os
 import re
@@ -31,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Folders that hold no input of the book (or that are outputs, caches and tools).
 SKIP_DIRS = {"_build", "node_modules", "__pycache__", "tests", "benchmarks"}
+#: (what, module with main(argv) -> exit code): run before the build whenever an input changed.
+PRE_CHECKS = [("content files", "coursekit.content")]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 WARNING_LINE = re.compile(r"^(?P<where>.*?): (?:WARNING|ERROR|CRITICAL|SEVERE)\b")
 
@@ -197,6 +202,17 @@ def build(root: Path = ROOT, *, fresh: bool = False, jobs: int = 1) -> int:
     if not fresh and state.get("fingerprint") == current and (paths.site / "index.html").is_file():
         print(f"make: nothing changed since the last build ({state.get('built', '?')}); _build/html is up to date.")
         return 0
+
+    # Checks that name the file and line of a problem, before Sphinx buries it in a traceback.
+    for name, module in PRE_CHECKS:
+        if importlib.util.find_spec(module) is None:
+            continue
+        code = importlib.import_module(module).main([])
+        if code:
+            print(f"make: the {name} have problems (above); the book was not built. "
+                  + ("_build/html still holds the last good site." if (paths.site / "index.html").is_file() else ""),
+                  file=sys.stderr)
+            return code
 
     paths.work.mkdir(parents=True, exist_ok=True)
     if paths.running.exists():  # the last build was killed: what Sphinx saved may not match what it wrote

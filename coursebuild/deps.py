@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE_EXTRA = ("requirements.txt", "pyproject.toml")  # the environment the notebooks run in
 CHAPTERS_PACKAGE = "coursekit.chapters"
 _CHAPTER = re.compile(r"ch\d+")
-_EXERCISE_ID = re.compile(r"(ch\d+)-[\w-]+")
+_EXERCISE_ID = re.compile(r"(ch\d+)[-:][\w:-]+")  # an item ("ch3-before-after") or a section ("ch3:quiz")
 _DYNAMIC_IMPORTS = {"load_all", "registry"}  # coursekit helpers that import every chapter
 _CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(.*?)^\1\s*$", re.M | re.S)
 
@@ -215,6 +215,8 @@ class Project:
                 chapters.add(name)
         elif (match := _EXERCISE_ID.fullmatch(text)) and match.group(1) in self.chapter_modules:
             chapters.add(match.group(1))
+        elif text in self.chapter_modules:  # a chapter named outright: about("ch1"), minutes("ch1")
+            chapters.add(text)
 
     def _scan_text(self, source: str) -> Refs:
         """Fallback for code that does not parse: every quoted string and every ``chN`` word counts."""
@@ -232,12 +234,21 @@ class Project:
 
     # -- a notebook's dependencies ---------------------------------------------------------------------------
     def deps(self, notebook: Path) -> Deps:
+        """The dependencies of an executed page (a notebook, or a MyST markdown notebook)."""
         notebook = Path(notebook).resolve()
         refs = [self.scan(code) for code in notebook_code(notebook)]
-        chapters = set().union(*(r.chapters for r in refs)) if refs else set()
-        datasets = set().union(*(r.datasets for r in refs)) if refs else set()
-        everything = any(r.all_chapters for r in refs)
-        todo = list(self.chapter_modules) if everything else sorted(chapters)
+        content = {notebook.with_suffix(".yml")} if notebook.parent.name == "notebooks" else set()
+        return self._closure(notebook, Refs(frozenset().union(*(r.chapters for r in refs)),
+                                            frozenset().union(*(r.datasets for r in refs)),
+                                            any(r.all_chapters for r in refs)), content)
+
+    def chapter_deps(self, chapter: str) -> Deps:
+        """What a chapter's module computes from: its facts, items and study time depend on these."""
+        return self._closure(self.chapter_modules[chapter], Refs(frozenset({chapter})), set())
+
+    def _closure(self, origin: Path, refs: Refs, content: set[Path]) -> Deps:
+        datasets = set(refs.datasets)
+        todo = list(self.chapter_modules) if refs.all_chapters else sorted(refs.chapters)
         seen: set[str] = set()
         while todo:  # the chapters those chapters import, transitively
             name = todo.pop()
@@ -247,13 +258,13 @@ class Project:
             sub = self.module_refs(name)
             datasets |= sub.datasets
             todo += list(self.chapter_modules) if sub.all_chapters else sorted(sub.chapters - seen)
-        content = {notebook.with_suffix(".yml")} if notebook.parent.name == "notebooks" else set()
+        content = set(content)
         for name in seen:
             content.update(self.content_files(int(name[2:])))
         chapters_used = tuple(sorted(seen, key=lambda n: int(n[2:])))
         parts = self.parts(chapters_used, sorted(datasets), sorted(content))
         digest = hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(parts.items())).encode()).hexdigest()
-        return Deps(notebook, chapters_used, tuple(sorted(datasets)), tuple(sorted(p for p in content if p.exists())),
+        return Deps(origin, chapters_used, tuple(sorted(datasets)), tuple(sorted(p for p in content if p.exists())),
                     self.core, digest, parts)
 
     def dataset_bytes(self, name: str) -> bytes:

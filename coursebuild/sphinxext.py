@@ -204,9 +204,16 @@ def _write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
+def _project(app) -> Project:
+    """The dependency scanner for this build (files are read once per build)."""
+    if getattr(app, "_coursebuild_project", None) is None:
+        app._coursebuild_project = Project(Path(app.srcdir))
+    return app._coursebuild_project
+
+
 def _notebook_dependencies(app, env, added, changed, removed):
     """``env-get-outdated``: the pages to re-read because what they depend on changed."""
-    project = Project(Path(app.srcdir))
+    project = _project(app)
     current: dict[str, dict] = {}
     for docname in sorted(env.found_docs):
         path = Path(env.doc2path(docname))
@@ -284,7 +291,9 @@ def _purge_doc(app, env, docname):
 
 
 def _merge_info(app, env, docnames, other):
-    env.coursebuild_report = {**getattr(env, "coursebuild_report", {}), **getattr(other, "coursebuild_report", {})}
+    """Parallel reading: bring back what the other process noted about the pages it read."""
+    theirs = {d: v for d, v in getattr(other, "coursebuild_report", {}).items() if d in docnames}
+    env.coursebuild_report = {**getattr(env, "coursebuild_report", {}), **theirs}
 
 
 class BenchReport(SphinxDirective):

@@ -66,6 +66,7 @@ def test_using_the_site_leaves_no_trace(watch, site_url):
     assert w.external == []
 
 
+@pytest.mark.site
 def test_built_pages_reference_no_third_party_host():
     offenders = []
     for page in SITE.rglob("*.html"):

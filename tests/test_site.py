@@ -25,11 +25,13 @@ def test_page_loads_cleanly_and_self_contained(page, watch, site_url):
     assert w.console_errors == [], f"{page} logged console errors: {w.console_errors}"
 
 
+@pytest.mark.site
 def test_every_toc_page_was_built():
     missing = [p for p in PAGES if not (SITE / f"{p}.html").exists()]
     assert not missing, f"pages in _toc.yml with no HTML in _build/html: {missing}"
 
 
+@pytest.mark.site
 def test_pages_without_charts_load_no_chart_library():
     for page in PAGES:
         text = (SITE / f"{page}.html").read_text(encoding="utf-8")
