@@ -18,11 +18,13 @@ TEST_WORKERS ?= 2
 .PHONY: book test test-fast lab serve student bench lint clean setup check-venv browser
 .DEFAULT_GOAL := book
 
-# A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
+# A broken .venv (moved, or its Python gone) is rebuilt rather than half-used. The packages are found, not
+# imported: importing Jupyter Book takes seconds, which every `make book` with nothing to do would pay.
+export FIND_PACKAGES := import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("coursekit", "coursebuild", "jupyter_book", "myst_nb")))
 check-venv:
 	@if [ -d $(VENV) ] && ! $(PY) -c "import sys" >/dev/null 2>&1; then \
 	  echo "make: $(VENV) is broken; recreating it"; rm -rf $(VENV); fi
-	@if [ -f $(STAMP) ] && ! $(PY) -c "import coursekit, jupyter_book" >/dev/null 2>&1; then \
+	@if [ -f $(STAMP) ] && ! $(PY) -c "$$FIND_PACKAGES" >/dev/null 2>&1; then \
 	  echo "make: $(VENV) is incomplete; reinstalling"; rm -f $(STAMP); fi
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json

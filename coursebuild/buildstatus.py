@@ -37,14 +37,17 @@ def _status(row: dict) -> str:
 
 
 def _table(section: dict) -> str:
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("Figure", "Measured", "Floor / target", "Verdict"))
+    columns = ("Figure", "Measured", "Floor", "Target", "Verdict")
+    head = "".join(f'<th scope="col">{h}</th>' for h in columns)
     body = "".join(
-        f"<tr><td>{escape(str(r.get('figure', '')))}</td><td>{escape(str(r.get('measured', '')))}</td>"
-        f"<td>{escape(str(r.get('target', '')))}</td><td>{_status(r)}</td></tr>"
-        for r in section.get("rows", []))
+        "<tr>" + "".join(f"<td>{escape(str(r.get(k, '')))}</td>" for k in ("figure", "measured", "floor", "target"))
+        + f"<td>{_status(r)}</td></tr>" for r in section.get("rows", []))
     notes = "".join(f"<p class=\"ck-note\">{escape(str(n))}</p>" for n in section.get("notes", []))
-    return (f'<table class="table ck-bench"><caption>{escape(str(section.get("title", "")))}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}")
+    title = escape(str(section.get("title", "")))
+    # A wide table scrolls sideways on a phone; the region takes the keyboard focus so it can be scrolled.
+    return (f'<div class="ck-table-scroll" tabindex="0" role="region" aria-label="{title}">'
+            f'<table class="table ck-bench"><caption>{title}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>{notes}")
 
 
 def from_report(report: dict) -> str:
