@@ -55,9 +55,11 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "make: apt-get install chromium failed"; exit 1; }; \
 	  else echo "make: the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)"; exit 1; fi; fi
 
-# Independent tests run in parallel (pytest-xdist); browser tests share one served copy of the built site per worker.
+# Test files run in parallel (pytest-xdist), each file on one worker, so a file's shared set-up (a notebook's
+# kernel session, JupyterLab, the served site and Chromium) runs once. (--dist loadgroup would be finer, but
+# pytest-xdist 3.8 ignores xdist_group marks with pytest 9.2: pytest-dev/pytest-xdist#1386.)
 test: book browser
-	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: setup
 	@$(PY) -m pytest -m "not (slow or site or browser or lab)"
