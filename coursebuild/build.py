@@ -87,6 +87,14 @@ def fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
+def build_code_digest() -> str:
+    """A hash of the build code that renders the pages (this package), wherever it is imported from."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -215,6 +223,12 @@ def build(root: Path = ROOT, *, fresh: bool = False, jobs: int = 1) -> int:
             return code
 
     paths.work.mkdir(parents=True, exist_ok=True)
+    code = build_code_digest()
+    if state and state.get("build_code") != code and not fresh:
+        # Sphinx does not notice when its extensions change (how charts, items or the report are rendered).
+        print("make: the build code (coursebuild/) changed: every page is read again; notebooks are executed "
+              "only if their dependencies changed")
+        fresh = True
     if paths.running.exists():  # the last build was killed: what Sphinx saved may not match what it wrote
         print("make: the last build was interrupted; every page is read again (the execution cache still applies)")
         fresh = True
@@ -229,7 +243,7 @@ def build(root: Path = ROOT, *, fresh: bool = False, jobs: int = 1) -> int:
     if result == 0:
         publish(paths)
         reread.unlink(missing_ok=True)
-        paths.state.write_text(json.dumps({"fingerprint": current, "commit": commit(paths.root),
+        paths.state.write_text(json.dumps({"fingerprint": current, "build_code": code, "commit": commit(paths.root),
                                            "built": datetime.now().strftime("%Y-%m-%d %H:%M"),
                                            "seconds": round(seconds, 1)}, indent=1), encoding="utf-8")
         paths.running.unlink(missing_ok=True)

@@ -61,10 +61,12 @@ def from_report(report: dict) -> str:
              f'<p class="ck-bench-summary"><strong>{len(met)} of {len(met) + len(missed)} targets met'
              f"{'.' if not missed else f'; {len(missed)} missed:'}</strong></p>"]
     if missed:
+        def short(text: str) -> str:  # the details (why, and the split) are in the tables below
+            return str(text).split(" (")[0]
+
         parts.append("<ul class=\"ck-bench-missed\">" + "".join(
-            f"<li>{escape(str(s.get('title', '')))}: {escape(str(r.get('figure', '')))}: "
-            f"{escape(str(r.get('measured', '')))}; target {escape(str(r.get('target', '')))}; "
-            f"{escape(str(r.get('verdict', '')))}</li>" for s, r in missed) + "</ul>")
+            f"<li>{escape(str(s.get('key', s.get('title', ''))).capitalize())}: {escape(str(r.get('figure', '')).split(': ')[0])}"
+            f" — {escape(short(r.get('verdict', '')))}</li>" for s, r in missed) + "</ul>")
     for section in report.get("sections", []):
         if section.get("skipped"):
             parts.append(f"<p><strong>{escape(str(section.get('title', '')))}</strong>: not measured "
