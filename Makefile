@@ -1,7 +1,8 @@
 # Europe, Türkiye and the new security order: build and test the course.
-#   make book   set up (.venv, npm packages) and build the site into _build/html
-#   make test   set up, build, print, then run every test
-#   make pdf    print the built course to _build/pdf/ (after make book)
+#   make book       set up (.venv, npm packages) and build the site into _build/html (incremental)
+#   make test       set up, build, print, then run every test
+#   make test-fast  for authors: the unit, content and data checks (no build, no browser; about a minute)
+#   make pdf        print the built course to _build/pdf/ (after make book)
 #   make schedule START=2027-02-15 [WEEKS=7|14]   the term plan as a calendar (.ics)
 # Other targets: lms, lab, serve, student, bench, screens, lint, sources, clean.
 
@@ -16,15 +17,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 START ?=
 WEEKS ?= 14
+TEST_WORKERS ?= 2
 
-.PHONY: lms book test lab serve student bench screens lint sources clean setup check-venv browser pdf schedule
+.PHONY: lms book test test-fast lab serve student bench screens lint sources clean setup check-venv browser pdf schedule
 .DEFAULT_GOAL := book
 
-# A broken .venv (moved, or its Python gone) is rebuilt rather than half-used.
+# A broken .venv (moved, or its Python gone) is rebuilt rather than half-used. The packages are found, not
+# imported: importing Jupyter Book takes seconds, which every `make book` with nothing to do would pay.
+export FIND_PACKAGES := import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("coursekit", "coursebuild", "jupyter_book", "myst_nb")))
 check-venv:
 	@if [ -d $(VENV) ] && ! $(PY) -c "import sys" >/dev/null 2>&1; then \
 	  echo "make: $(VENV) is broken; recreating it"; rm -rf $(VENV); fi
-	@if [ -f $(STAMP) ] && ! $(PY) -c "import coursekit, jupyter_book" >/dev/null 2>&1; then \
+	@if [ -f $(STAMP) ] && ! $(PY) -c "$$FIND_PACKAGES" >/dev/null 2>&1; then \
 	  echo "make: $(VENV) is incomplete; reinstalling"; rm -f $(STAMP); fi
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json
@@ -42,15 +46,12 @@ $(JS_STAMP): package.json package-lock.json
 setup: check-venv
 	@$(MAKE) --no-print-directory $(STAMP) $(JS_STAMP)
 
+# Incremental: only pages whose source or dependencies changed are read again, only notebooks whose code or
+# dependencies changed run again, and _build/html is replaced only by a build that succeeded
+# (coursebuild/build.py). `make book BOOK_ARGS=--all` reads every page again.
 book: setup
 	@$(PY) tools/check_toc.py
-	@$(PY) -m coursekit.content
-	@$(PY) tools/cache_guard.py
-	@rm -rf _build/html
-	@COURSEKIT_STATIC=1 $(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log; \
-	  status=$${PIPESTATUS[0]}; \
-	  if [ $$status -ne 0 ]; then echo "make: the book did not build (see the warnings above, each names its file); no site was published"; rm -rf _build/html; exit $$status; fi
-	@echo "The course site is built. Open _build/html/index.html, or run 'make serve'."
+	@$(PY) -m coursebuild.build $(BOOK_ARGS)
 
 browser:
 	@if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then \
@@ -58,8 +59,14 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "make: apt-get install chromium failed"; exit 1; }; \
 	  else echo "make: the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)"; exit 1; fi; fi
 
+# Test files run in parallel (pytest-xdist), each file on one worker, so a file's shared set-up (a notebook's
+# kernel session, JupyterLab, the served site and Chromium) runs once. (--dist loadgroup would be finer, but
+# pytest-xdist 3.8 ignores xdist_group marks with pytest 9.2: pytest-dev/pytest-xdist#1386.)
 test: book browser pdf
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+test-fast: setup
+	@$(PY) -m pytest -m "not (slow or site or browser or lab)"
 
 lab: setup
 	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ServerApp.ip=$(HOST)
@@ -70,7 +77,7 @@ serve:
 	@$(PY) -m http.server $(PORT) --bind $(HOST) --directory _build/html
 
 student: setup
-	@$(PY) -m coursekit.student
+	@$(PY) -m coursebuild.student
 
 bench: setup
 	@[ -f _build/html/index.html ] || { echo "make: run 'make book' first"; exit 1; }
@@ -95,7 +102,7 @@ screens: setup browser
 	  echo "make: $$(ls _build/screens | wc -l) screenshots in _build/screens/"; exit $$status
 
 lint: setup
-	@$(VENV)/bin/ruff check coursekit tests tools notebooks
+	@$(VENV)/bin/ruff check coursekit coursebuild tests tools benchmarks notebooks
 
 lms: setup
 	@$(PY) tools/lms.py

@@ -94,9 +94,22 @@ def resource(name: str) -> dict:
     package = _package(str(data_dir()))
     for res in package["resources"]:
         if res["name"] == name:
+            _note_read(name)
             return res
     known = ", ".join(sorted(r["name"] for r in package["resources"]))
     raise DataError(data_dir() / "datapackage.json", f"no dataset named '{name}'. Known datasets: {known}")
+
+
+def _note_read(name: str) -> None:
+    """With ``COURSEKIT_RECORD_READS=<file>``, append each dataset name read to that file.
+
+    Every read of a dataset (``load``, ``sources``, a chapter's own reader) looks up its descriptor here. The
+    execution tests use the record to check the book's dependency tracking (``coursebuild/deps.py``).
+    """
+    record = os.environ.get("COURSEKIT_RECORD_READS")
+    if record:
+        with open(record, "a", encoding="utf-8") as handle:
+            handle.write(name + "\n")
 
 
 _TRUE = {"true", "True", "TRUE", "1"}

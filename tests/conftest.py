@@ -12,10 +12,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
+
+from coursebuild import discover
 
 ROOT = Path(__file__).resolve().parent.parent
-# Notebook runs in the tests (nbval, nbclient) use the kernel-free views, as the book build does;
+# Notebook runs in the tests (nbclient) use the kernel-free views, as the book build does;
 # the JupyterLab test unsets this to drive the live widgets.
 os.environ["COURSEKIT_STATIC"] = "1"
 SITE = ROOT / "_build" / "html"
@@ -25,24 +26,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def toc_files() -> list[str]:
-    """Every page listed in _toc.yml, in order (without suffix)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    out: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    out.append(node[key])
-            for value in node.values():
-                if isinstance(value, (list, dict)):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return out
+    """Every page listed in _toc.yml, in order (without suffix); the benchmarks use the same list."""
+    return discover.toc_files(ROOT)
 
 
 def built_specs(page: Path) -> list[dict]:
@@ -62,7 +47,14 @@ def built_specs(page: Path) -> list[dict]:
 
 
 def chapter_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return discover.chapter_notebooks(ROOT)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that drive Chromium are browser tests, whatever their module says (``make test-fast`` skips them)."""
+    for item in items:
+        if {"browser", "watch", "site_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 def chromium_path() -> str:

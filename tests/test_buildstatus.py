@@ -1,28 +1,44 @@
-"""The build status page reads its figures safely."""
+"""The build status page shows the latest benchmark report safely: escaped, with targets met and missed."""
 
 import json
 
-from coursekit import buildstatus
+from coursebuild import buildstatus
 
 
-def test_report_is_rendered_escaped(tmp_path, monkeypatch):
-    (tmp_path / "_config.yml").write_text("title: x\n")
-    report = tmp_path / "_build" / "bench" / "report.json"
-    report.parent.mkdir(parents=True)
-    report.write_text(json.dumps({"generated": "2026-11-21", "mode": "full", "commit": "abc", "cpus": 2, "sections": [
-        {"title": "Explorers", "skipped": "", "rows": [{"figure": "<b>ch1</b>", "measured": "40 ms",
-                                                         "target": "≤ 50 ms", "verdict": "met"}]}]}))
-    monkeypatch.chdir(tmp_path)
-    html = buildstatus.latest_figures_html()
-    assert "&lt;b&gt;ch1&lt;/b&gt;" in html and "40 ms" in html and "met" in html
+def write_report(root, sections, **meta):
+    path = root / "_build" / "bench" / "report.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"generated": "2026-11-21", "mode": "full", "commit": "abc", "cpus": 2, **meta,
+                                "sections": sections}), encoding="utf-8")
+    return path
 
 
-def test_missing_or_broken_report_never_raises(tmp_path, monkeypatch):
-    (tmp_path / "_config.yml").write_text("title: x\n")
-    monkeypatch.chdir(tmp_path)
-    assert "No figures yet" in buildstatus.latest_figures_html()
-    broken = tmp_path / "_build" / "bench" / "report.json"
-    broken.parent.mkdir(parents=True)
-    broken.write_text("{not json")
-    assert "could not be read" in buildstatus.latest_figures_html()
+def test_report_is_rendered_escaped_with_met_and_missed_counted(tmp_path):
+    write_report(tmp_path, [
+        {"title": "Explorers", "skipped": "", "notes": ["<i>note</i>"], "rows": [
+            {"figure": "<b>ch1</b>", "measured": "40 ms", "target": "≤ 19 ms", "verdict": "missed by 21 ms", "met": False},
+            {"figure": "ch2", "measured": "10 ms", "target": "≤ 19 ms", "verdict": "met", "met": True},
+            {"figure": "Floor", "measured": "9.5 ms", "target": "the floor", "verdict": "floor", "met": None}]},
+        {"title": "Tests", "skipped": "not run", "rows": []}])
+    html = buildstatus.report_html(tmp_path)
+    assert "&lt;b&gt;ch1&lt;/b&gt;" in html and "<b>ch1" not in html and "&lt;i&gt;note" in html
+    assert "1 of 2 targets met" in html  # the floor is not a target
+    assert "missed by 21 ms" in html and "✘" in html and "✔ met" in html
+    assert "not measured (not run)" in html
+
+
+def test_missing_or_broken_report_never_raises(tmp_path):
+    assert "No benchmark report yet" in buildstatus.report_html(tmp_path)
+    assert buildstatus.report_digest(tmp_path) == "none"
+    path = write_report(tmp_path, [])
+    path.write_text("{not json")
+    assert "could not be read" in buildstatus.report_html(tmp_path)
+    assert buildstatus.report_digest(tmp_path) != "none"
     assert not (tmp_path / "_build" / ".jupyter_cache").exists()
+
+
+def test_digest_follows_the_report_content(tmp_path):
+    path = write_report(tmp_path, [])
+    first = buildstatus.report_digest(tmp_path)
+    path.write_text(path.read_text() + " ")
+    assert buildstatus.report_digest(tmp_path) != first

@@ -125,7 +125,7 @@ def test_layout_hints_resolve_step_heights_from_the_data():
 
 
 def test_renderer_moves_large_specs_to_files(tmp_path):
-    from coursekit.sphinxext import INLINE_SPEC_LIMIT, VegaLiteRenderer, _externalise_specs
+    from coursebuild.sphinxext import INLINE_SPEC_LIMIT, VegaLiteRenderer, _externalise_specs
 
     class Data:
         mime_type = "application/vnd.vegalite.v5+json"

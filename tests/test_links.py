@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
+import pytest
+
 from conftest import ROOT, SITE
 
 
@@ -33,6 +35,7 @@ def _parse(path: Path) -> _Collect:
     return parser
 
 
+@pytest.mark.site
 def test_internal_links_and_anchors_resolve():
     pages = {p: _parse(p) for p in SITE.rglob("*.html") if "_static" not in p.parts}
     assert pages, "the site is not built"

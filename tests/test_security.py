@@ -8,9 +8,9 @@ import re
 import altair as alt
 import pytest
 
+from coursebuild.sphinxext import VegaLiteRenderer
 from coursekit.charts import figure
 from coursekit.data import load
-from coursekit.sphinxext import VegaLiteRenderer
 
 from conftest import ROOT, SITE
 
@@ -80,6 +80,7 @@ def test_using_the_site_leaves_only_the_readers_own_answers(watch, site_url):
     assert w.external == []
 
 
+@pytest.mark.site
 def test_built_pages_reference_no_third_party_host():
     offenders = []
     for page in SITE.rglob("*.html"):

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import SITE, toc_files
 
 PAGES = toc_files()
 
 
+@pytest.mark.site
 def test_every_toc_page_was_built():
     missing = [p for p in PAGES if not (SITE / f"{p}.html").exists()]
     assert not missing, f"pages in _toc.yml with no HTML in _build/html: {missing}"
 
 
+@pytest.mark.site
 def test_heavy_libraries_are_not_in_any_page():
     """The chart libraries are loaded by coursekit.js when a chart nears the viewport (tests/test_screens.py
     checks that in the browser), never by a page itself; MathJax only by pages with mathematics."""
@@ -26,11 +30,12 @@ def test_heavy_libraries_are_not_in_any_page():
         assert ("tex-svg.js" in text) == has_math, f"{page}: MathJax loaded={not has_math}, page has maths={has_math}"
 
 
+@pytest.mark.site
 def test_large_chart_specs_are_served_as_files():
     """A spec over the inline limit lives in _static/ck-charts/ and the page names it; small ones stay inline."""
     import json
 
-    from coursekit.sphinxext import INLINE_SPEC_LIMIT
+    from coursebuild.sphinxext import INLINE_SPEC_LIMIT
 
     external = inline = 0
     for page in PAGES:
@@ -47,12 +52,13 @@ def test_large_chart_specs_are_served_as_files():
     assert external and inline, f"expected both kinds on this site (files: {external}, inline: {inline})"
 
 
+@pytest.mark.site
 def test_icon_fonts_hold_only_the_icons_the_site_shows():
     """The theme's icon fonts (275 kB on every page) are cut down to the icons used: small, and every icon a
     page shows is still in them."""
     from fontTools.ttLib import TTFont
 
-    from coursekit.sphinxext import _used_icons
+    from coursebuild.sphinxext import _used_icons
 
     fonts = sorted((SITE / "_static" / "vendor").rglob("fa-*.woff2"))
     assert fonts, "no icon fonts in the built site"

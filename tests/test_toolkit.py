@@ -280,7 +280,7 @@ def test_quiz_needs_one_right_option():
 # -- student edition -------------------------------------------------------------------
 
 def test_student_edition_removes_solutions(tmp_path):
-    from coursekit.student import build
+    from coursebuild.student import build
 
     archive = build(tmp_path)
     assert archive.exists()
@@ -302,7 +302,7 @@ def test_student_edition_removes_solutions(tmp_path):
 
 def test_student_checks_do_not_show_answers_in_plain_text(tmp_path):
     """The student notebooks never contain the expected numbers of their numeric exercises."""
-    from coursekit.student import build
+    from coursebuild.student import build
 
     build(tmp_path)
     for path in sorted((tmp_path / "notebooks").glob("*.ipynb")):

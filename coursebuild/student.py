@@ -1,25 +1,49 @@
 """Build the student edition: every chapter notebook and content file without solutions.
 
-``python -m coursekit.student [OUT]`` writes the notebooks and their content
+``python -m coursebuild.student [OUT]`` (``make student``) writes the notebooks and their content
 files to ``_build/student/notebooks/`` and a zip to hand out,
 ``_build/student/course-student-edition.zip``. Every ``solution:`` block of
 the content files is removed (questions, hints and checks stay: the answers
 are computed by the course package from the data), and so is any cell
 tagged ``solution``.
+
+The zip holds the course package ``coursekit/`` and ``data/``, not the build-side
+package ``coursebuild/`` (this module, the site's Sphinx extension, the benchmarks'
+helpers); its ``pyproject.toml`` is the course's without that package.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import nbformat
 
-from .content import strip_solutions as strip_content_solutions
+from coursekit.content import strip_solutions as strip_content_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
 REMOVE_TAGS = {"solution"}
+BUILD_ONLY = "coursebuild"
+
+
+def student_pyproject(text: str) -> str:
+    """The course's ``pyproject.toml`` without the build-side package: not listed, no MyST-NB plugin."""
+    out, skip = [], False
+    for line in text.splitlines():
+        header = re.match(r"\s*\[([^\]]+)\]\s*$", line)
+        if header:
+            skip = "myst_nb" in header.group(1)  # the table registering the site's chart renderer
+        if skip or (line.lstrip().startswith("#") and BUILD_ONLY in line):
+            continue
+        out.append(re.sub(rf',\s*"{BUILD_ONLY}[\w.]*"', "", line))
+    result = "\n".join(out).rstrip() + "\n"
+    tomllib.loads(result)  # still valid TOML
+    if BUILD_ONLY in result:
+        raise ValueError(f"pyproject.toml: could not remove every mention of {BUILD_ONLY} for the student edition")
+    return result
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -56,9 +80,10 @@ def build(out: Path | None = None, notebooks: Path | None = None) -> Path:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for dest in written:
             zf.write(dest, f"notebooks/{dest.name}")
-        for extra in ["README.md", "requirements.txt", "pyproject.toml", "package.json"]:
+        for extra in ["README.md", "requirements.txt", "package.json"]:
             if (ROOT / extra).exists():
                 zf.write(ROOT / extra, extra)
+        zf.writestr("pyproject.toml", student_pyproject((ROOT / "pyproject.toml").read_text(encoding="utf-8")))
         for folder in ["coursekit", "data"]:
             for file in sorted((ROOT / folder).rglob("*")):
                 if file.is_file() and "__pycache__" not in file.parts:

@@ -1,8 +1,8 @@
 """The built site on a phone over a slow network: bytes per page and time to the first chart.
 
-Used by ``benchmarks/run.py`` (section "pages on a phone") and runnable alone::
+A section of ``make bench`` (key ``phone``, see ``benchmarks/harness.py``) and runnable alone::
 
-    .venv/bin/python benchmarks/pages.py [--site _build/html] [--quick] [--json out.json]
+    .venv/bin/python benchmarks/phone.py [--site _build/html] [--quick] [--json out.json]
 
 The site is served by a small local server that compresses text responses with gzip, as any web
 host does. Each page is opened cold (new browser context, empty cache) in headless Chromium at
@@ -35,11 +35,13 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import CHROMIUM, SITE, Measurement, Options, Row, Section  # noqa: E402
+from benchmarks.harness import CHROMIUM_ARGS as _ARGS  # noqa: E402
+from coursebuild.discover import toc_files  # noqa: E402
+
+CHROMIUM_ARGS = [*_ARGS, "--disable-quic"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 # Targets (issue 20).
@@ -211,9 +213,6 @@ def measure(site: Path = SITE, docs: list[str] | None = None, quick: bool = Fals
     from playwright.sync_api import sync_playwright
 
     if docs is None:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from conftest import toc_files
-
         docs = toc_files()
     rows = []
     runs = 1 if quick else 3
@@ -258,6 +257,16 @@ NOTES = [
     f"{CPU_SLOWDOWN}× CPU throttling through the DevTools protocol; from navigation start until the page's first "
     "chart holds an svg, with the first chart scrolled into view as soon as the document is parsed.",
 ]
+
+
+def bench_phone(options: Options) -> Section:
+    rows = measure(quick=options.quick)
+    return Section("phone", "6. Pages on a phone: bytes per page (gzip) and first chart on Fast 3G with 4× CPU",
+                   [Row(r["figure"], r["measured"], "—", r["target"], r["verdict"], r["met"], r["data"]) for r in rows],
+                   list(NOTES))
+
+
+SECTIONS = [Measurement("phone", "every page on a phone over Fast 3G", bench_phone, order=45)]
 
 
 def main(argv=None) -> int:
