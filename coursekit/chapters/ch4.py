@@ -1,30 +1,27 @@
 """Chapter 4. NATO's strategic bridge: Türkiye in the alliance.
 
-Data helpers, pure models, figures, two explorers (a map of the Black Sea and
-the Straits; allies' force size against their spending), exercises and the
-quiz. Every number shown comes from ``data/``: the CSV datasets through
-:func:`coursekit.load`, the country shapes through :func:`load_shapes`.
+Data helpers, models, figures and two explorers (a map of the Black Sea and the Straits; allies' force size
+against their spending), and ``FACTS``: the values the chapter's content file (``notebooks/04_nato_turkiye.yml``)
+names. Every number shown comes from ``data/``: the CSV datasets through :func:`coursekit.load`, the country
+shapes through :func:`load_shapes`.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import json
 import math
 import numbers
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from ..charts import colour_scale, dash_scale, figure, shape_scale
-from ..data import DataError, data_dir, load, resource, source_line
-from ..exercises import ChoiceExercise, NumberExercise, SetExercise, register
+from ..data import DataError, cached, data_dir, load, resource, source_line
 from ..explorer import Choice, Explorer
-from ..quiz import MultipleChoice, Numeric, Option, Quiz
+from .ch0 import order_of
 
 # ---------------------------------------------------------------------------
 # Country shapes (GeoJSON, not a CSV: the course loader validates CSV only)
@@ -99,18 +96,21 @@ def _validate_shapes(doc, path: Path) -> None:
                 _check_ring(ring, where, path)
 
 
-@lru_cache(maxsize=4)
-def _shapes_cached(path: str, mtime: float) -> dict:
-    p = Path(path)
+@cached
+def _shapes_doc() -> dict:
+    path = shapes_path()
+    if not path.exists():
+        raise DataError(path, "file not found: the country shapes for the chapter 4 map are missing "
+                              "(see data/datapackage.json, resource 'black_sea_countries')")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise DataError(p, f"not UTF-8 text (byte {err.start})") from None
+        raise DataError(path, f"not UTF-8 text (byte {err.start})") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise DataError(p, f"not valid JSON ({err.msg})", line=err.lineno) from None
-    _validate_shapes(doc, p)
+        raise DataError(path, f"not valid JSON ({err.msg})", line=err.lineno) from None
+    _validate_shapes(doc, path)
     return doc
 
 
@@ -121,11 +121,7 @@ def load_shapes() -> dict:
     when the file is missing, is not JSON, or is not a valid collection of
     (multi)polygons with the properties the chapter needs.
     """
-    path = shapes_path()
-    if not path.exists():
-        raise DataError(path, "file not found: the country shapes for the chapter 4 map are missing "
-                              "(see data/datapackage.json, resource 'black_sea_countries')")
-    return copy.deepcopy(_shapes_cached(str(path), path.stat().st_mtime))
+    return copy.deepcopy(_shapes_doc())
 
 
 def shapes_table() -> pd.DataFrame:
@@ -139,34 +135,34 @@ def shapes_table() -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
-# Places, straits and the grain corridor
+# Places (UN/LOCODE), the straits and the grain corridor
 # ---------------------------------------------------------------------------
 
-PLACE_KINDS = {"strait": "Strait", "grain_port": "Grain Initiative port", "port": "Other port",
-               "naval_base": "Naval base"}
+PLACE_KINDS = {"strait": "City on the Straits", "grain_port": "Grain Initiative port", "port": "Other port"}
 #: Short labels for the map, and label offsets (degrees) where points crowd together.
 _PLACE_LABELS = {
-    "Odesa (port)": ("Odesa", -1.45, 0.2), "Chornomorsk (port)": ("Chornomorsk", 0.3, -0.3),
-    "Pivdennyi (Yuzhne)": ("Pivdennyi", 0.3, 0.15), "Bosporus (Istanbul)": ("Bosporus", 0.3, 0.25),
-    "Dardanelles (Çanakkale)": ("Dardanelles", -0.2, -0.55), "Constanța (port)": ("Constanța", 0.3, 0.0),
-    "Varna": ("Varna", 0.3, 0.1), "Burgas (port)": ("Burgas", 0.3, -0.2),
-    "Novorossiysk (Tsemes Bay)": ("Novorossiysk", 0.3, 0.1), "Sevastopol Naval Base": ("Sevastopol", -0.2, -0.45),
-    "Batumi Sea Port": ("Batumi", 0.3, -0.1), "Samsun (port)": ("Samsun", 0.2, -0.45),
+    "Istanbul (Bosporus)": ("Bosporus", 0.3, 0.25), "Çanakkale (Dardanelles)": ("Dardanelles", -0.2, -0.55),
+    "Odesa": ("Odesa", -1.45, 0.2), "Chornomorsk": ("Chornomorsk", 0.3, -0.3),
+    "Pivdennyi": ("Pivdennyi", 0.3, 0.15), "Constanța": ("Constanța", 0.3, 0.0),
+    "Sozopol": ("Sozopol", 0.3, -0.2), "Novorossiysk": ("Novorossiysk", 0.3, 0.1),
+    "Sevastopol": ("Sevastopol", -0.2, -0.45), "Kulevi": ("Kulevi", 0.3, 0.0),
+    "Samsun": ("Samsun", 0.2, -0.45), "Trabzon": ("Trabzon", 0.2, -0.45),
 }
 
 
 def places() -> pd.DataFrame:
-    """Ports, straits and bases with a readable kind and a short map label."""
+    """Ports and the cities on the Straits (UN/LOCODE coordinates) with a readable kind and a map label."""
     df = load("black_sea_ports")
     df["kind_label"] = df["kind"].map(PLACE_KINDS).fillna("Other")
-    df["short"] = [_PLACE_LABELS.get(n, (n, 0.3, 0.0))[0] for n in df["name"]]
-    df["label_lon"] = [lon + _PLACE_LABELS.get(n, (n, 0.3, 0.0))[1] for n, lon in zip(df["name"], df["lon"], strict=True)]
-    df["label_lat"] = [lat + _PLACE_LABELS.get(n, (n, 0.3, 0.0))[2] for n, lat in zip(df["name"], df["lat"], strict=True)]
+    offsets = [_PLACE_LABELS.get(n, (n, 0.3, 0.0)) for n in df["name"]]
+    df["short"] = [o[0] for o in offsets]
+    df["label_lon"] = df["lon"] + [o[1] for o in offsets]
+    df["label_lat"] = df["lat"] + [o[2] for o in offsets]
     return df
 
 
 def littoral_states() -> set[str]:
-    """ISO codes of the countries with a Black Sea port or base in the course data (straits excluded)."""
+    """ISO codes of the countries with a Black Sea port in the course data (the cities on the Straits excluded)."""
     p = load("black_sea_ports")
     return set(p.loc[p["kind"] != "strait", "iso3"])
 
@@ -190,6 +186,16 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
+def distance_km(place_a: str, place_b: str) -> float:
+    """Great-circle distance between two places of ``black_sea_ports``, by name."""
+    p = load("black_sea_ports").set_index("name")
+    missing = [n for n in (place_a, place_b) if n not in p.index]
+    if missing:
+        raise ValueError(f"no place called {', '.join(map(repr, missing))}; places: {', '.join(p.index)}")
+    a, b = p.loc[place_a], p.loc[place_b]
+    return haversine_km(float(a["lat"]), float(a["lon"]), float(b["lat"]), float(b["lon"]))
+
+
 REPORTERS = {
     "jcc-imo-2022-08-17": "Joint Coordination Centre / UN", "odessajournal-2022-09": "Joint Coordination Centre / UN",
     "seatrade-2022-10": "Joint Coordination Centre / UN", "worldgrain-2023-01": "Joint Coordination Centre / UN",
@@ -208,6 +214,15 @@ def grain_cumulative() -> pd.DataFrame:
     df["million_tonnes"] = df["value"] / 1e6
     df["reporter"] = df["source"].map(REPORTERS).fillna("Other")
     return df.sort_values(["date", "source"]).reset_index(drop=True)
+
+
+def grain_total(source: str) -> float:
+    """The running total of tonnes exported that one source reports (its latest)."""
+    df = grain_cumulative()
+    df = df[df["source"] == source]
+    if df.empty:
+        raise ValueError(f"no running total of tonnes from source {source!r}")
+    return float(df["value"].iloc[-1])
 
 
 def grain_destinations(source: str = "worldgrain-2023-06") -> pd.DataFrame:
@@ -245,12 +260,17 @@ def exports(measure: str | None = None) -> pd.DataFrame:
     return df.sort_values(["year", "measure"]).reset_index(drop=True)
 
 
-def export_value(year: int, measure: str) -> float:
-    """Exports in million USD for one year on one measure; a clear error when there is no such figure."""
+def _whole_year(year) -> int:
     if isinstance(year, bool) or not isinstance(year, numbers.Integral):
         raise TypeError(f"year must be a whole number, got {year!r}")
+    return int(year)
+
+
+def export_value(year: int, measure: str) -> float:
+    """Exports in million USD for one year on one measure; a clear error when there is no such figure."""
+    year = _whole_year(year)
     df = exports(measure)
-    row = df[df["year"] == int(year)]
+    row = df[df["year"] == year]
     if row.empty:
         years = ", ".join(str(y) for y in df["year"])
         raise ValueError(f"no {MEASURES[measure]} figure for {year}; years with one: {years}")
@@ -267,9 +287,7 @@ def export_growth(first: int = 2018, last: int = 2024, measure: str = "tim_goods
 
 def export_cagr(first: int = 2018, last: int = 2024, measure: str = "tim_goods") -> float:
     """Compound annual growth rate (percent a year) between two years on one measure."""
-    if isinstance(first, bool) or isinstance(last, bool) or not (
-            isinstance(first, numbers.Integral) and isinstance(last, numbers.Integral)):
-        raise TypeError("years must be whole numbers")
+    first, last = _whole_year(first), _whole_year(last)
     if last <= first:
         raise ValueError("the last year must come after the first")
     ratio = export_value(last, measure) / export_value(first, measure)
@@ -284,40 +302,70 @@ def seven_billion_check(year: int = 2024, threshold_musd: float = 7000) -> pd.Da
 
 
 # ---------------------------------------------------------------------------
-# Armed forces and spending
+# Armed forces and spending (NATO's June 2024 release: one release, all allies)
 # ---------------------------------------------------------------------------
 
-FORCE_MEASURES = {
-    "nato": ("NATO count of military personnel, 2024 estimate (June 2024 release)", "businessinsiderpl-2024-07"),
-    "gfp": ("Global Firepower 2025: active military personnel", "volknews-2025-09"),
-}
+#: The release whose personnel table covers every ally, and the years the course holds for all of them.
+PERSONNEL_RELEASE = "June 2024 release"
+PERSONNEL_SOURCE = "businessinsiderpl-2024-07"
+SPENDING_RELEASE = "2024-06"
+YEARS = (2014, 2024)
 
 
-def personnel(measure: str = "nato") -> pd.DataFrame:
-    """Personnel (thousands) of the allies with a figure on one measure, ranked largest first."""
-    if measure not in FORCE_MEASURES:
-        raise ValueError(f"unknown personnel measure {measure!r}; use one of {', '.join(FORCE_MEASURES)}")
+def personnel(year: int = 2024) -> pd.DataFrame:
+    """Military personnel (thousands) of every ally in ``year`` in NATO's June 2024 release, largest first.
+
+    Only the years of ``YEARS`` are held for every ally; any other year raises a ``ValueError`` that says so.
+    """
+    year = _whole_year(year)
+    if year not in YEARS:
+        raise ValueError(f"NATO's June 2024 personnel table is held for every ally in {YEARS[0]} and {YEARS[1]} "
+                         f"only, not {year}")
+    return _personnel(year)
+
+
+@cached
+def _personnel(year: int) -> pd.DataFrame:
     df = load("armed_forces_personnel")
-    df = df[df["source"] == FORCE_MEASURES[measure][1]].copy()
-    df = df.sort_values("personnel_thousands", ascending=False).reset_index(drop=True)
+    df = df[(df["source"] == PERSONNEL_SOURCE) & df["definition"].str.contains(PERSONNEL_RELEASE, regex=False)
+            & (df["year"] == year)]
+    df = df.sort_values(["personnel_thousands", "country"], ascending=[False, True]).reset_index(drop=True)
     df["rank"] = range(1, len(df) + 1)
     return df
 
 
-def rank_of(iso3: str = "TUR", measure: str = "nato") -> int:
-    """Rank (1 = largest) of one ally by personnel among the allies with a figure on the measure."""
-    df = personnel(measure)
+def personnel_of(iso3: str = "TUR", year: int = 2024) -> float:
+    """One ally's military personnel (thousands) in ``year``."""
+    df = personnel(year)
     hit = df[df["iso3"] == iso3]
     if hit.empty:
-        raise ValueError(f"{iso3!r} has no figure on the {measure!r} measure; allies with one: "
-                         f"{', '.join(df['iso3'])}")
-    return int(hit["rank"].iloc[0])
+        raise ValueError(f"{iso3!r} has no {year} figure in NATO's personnel table; allies: {', '.join(df['iso3'])}")
+    return float(hit["personnel_thousands"].iloc[0])
 
 
-def spending_share(year: int = 2024, release: str = "2024-06") -> pd.DataFrame:
+def rank_of(iso3: str = "TUR", year: int = 2024, exclude: tuple[str, ...] = ()) -> int:
+    """Rank (1 = largest) of one ally by military personnel, among all allies except those in ``exclude``."""
+    df = personnel(year)
+    df = df[~df["iso3"].isin(exclude)].reset_index(drop=True)
+    hit = df.index[df["iso3"] == iso3]
+    if not len(hit):
+        raise ValueError(f"{iso3!r} has no {year} figure in NATO's personnel table (or was excluded)")
+    return int(hit[0]) + 1
+
+
+def spending_share(year: int = 2024, release: str = SPENDING_RELEASE) -> pd.DataFrame:
     """Defence expenditure as % of GDP of every ally in one NATO release."""
     df = load("nato_defence_spending")
     return df[(df["year"] == year) & (df["release"] == release)].reset_index(drop=True)
+
+
+def share_of(iso3: str = "TUR", year: int = 2024) -> float:
+    """One ally's defence spending as % of GDP in NATO's June 2024 release."""
+    df = spending_share(year)
+    hit = df[df["iso3"] == iso3]
+    if hit.empty:
+        raise ValueError(f"{iso3!r} has no {year} spending share in NATO's June 2024 release")
+    return float(hit["pct_gdp"].iloc[0])
 
 
 def guidelines() -> pd.DataFrame:
@@ -342,30 +390,20 @@ def benchmark_options() -> list[tuple[float, str]]:
 def spend_per_person(iso3: str, year: int = 2024) -> float:
     """Defence spending per member of the armed forces, thousand USD (NATO June 2024 figures)."""
     usd = load("nato_defence_spending_usd")
-    usd = usd[(usd["iso3"] == iso3) & (usd["year"] == year) & (usd["release"] == "2024-06")]
-    per = personnel("nato")
-    per = per[(per["iso3"] == iso3) & (per["year"] == year)]
+    usd = usd[(usd["iso3"] == iso3) & (usd["year"] == year) & (usd["release"] == SPENDING_RELEASE)]
+    per = personnel(year)
+    per = per[per["iso3"] == iso3]
     if usd.empty or per.empty:
         raise ValueError(f"no June 2024 NATO figures for both spending and personnel of {iso3!r} in {year}")
     return float(usd["usd_million"].iloc[0]) / float(per["personnel_thousands"].iloc[0])
 
 
-def _json_clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """Empty text instead of NaN in text columns, so the chart JSON never carries NaN."""
-    frame = frame.copy()
-    for col in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[col]):
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), "")
-    return frame
-
-
 def _pick(value, allowed, default):
-    """``value`` if it is one of the allowed text options, else ``default`` (never raises)."""
-    return value if isinstance(value, str) and value in allowed else default
-
-
-#: Where an ally's label goes, to keep neighbours' labels apart (default: above right).
-_LABEL_POS = {"FRA": "below", "DEU": "below-left", "ESP": "left"}
+    """``value`` if it is one of the allowed options, else ``default`` (never raises)."""
+    try:
+        return value if value in allowed and not isinstance(value, bool) else default
+    except TypeError:  # unhashable
+        return default
 
 
 def _ordinal(n: int) -> str:
@@ -373,31 +411,32 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def forces_compare(measure: str = "nato", us: str = "hide", benchmark: float = 2.0) -> pd.DataFrame:
-    """The forces explorer's model: allies' personnel against their 2024 spending share.
+#: Allies labelled on the forces chart (the rest are points with a tooltip), and where each label goes.
+_LABELLED = {"TUR": "above", "USA": "left", "POL": "above", "GRC": "above", "FRA": "above", "DEU": "below",
+             "ITA": "below-left", "GBR": "above"}
+
+
+def forces_compare(year=2024, us="hide", benchmark=2.0) -> pd.DataFrame:
+    """The forces explorer's model: allies' personnel against their spending share in one year.
 
     Unknown control values fall back to the defaults, so the model never raises for a control value.
     Rows: one per ally shown (``row == 'ally'``) plus one caption row.
     """
-    measure = _pick(measure, FORCE_MEASURES, "nato")
+    year = int(_pick(year, YEARS, YEARS[-1]))
     us = _pick(us, ("hide", "show"), "hide")
     allowed = [v for v, _ in benchmark_options()] or [2.0]
     try:
-        benchmark = allowed[0] if isinstance(benchmark, bool) else float(benchmark)
+        value = float(benchmark) if not isinstance(benchmark, bool) else allowed[0]
     except (TypeError, ValueError, OverflowError):
-        benchmark = allowed[0]
-    if not math.isfinite(benchmark) or benchmark not in allowed:
-        benchmark = min(allowed, key=lambda v: abs(v - benchmark)) if math.isfinite(benchmark) else allowed[0]
-    ranked = personnel(measure)
-    share = spending_share()[["iso3", "pct_gdp"]]
+        value = allowed[0]
+    benchmark = min(allowed, key=lambda v: abs(v - value)) if math.isfinite(value) else allowed[0]
+    ranked = personnel(year)
+    share = spending_share(year)[["iso3", "pct_gdp"]]
     df = ranked.merge(share, on="iso3", how="left")
     n = len(df)
-    tur = df.loc[df["iso3"] == "TUR", "rank"]
-    has_us = (df["iso3"] == "USA").any()
-    caption = (f"Türkiye: {_ordinal(int(tur.iloc[0]))} of {n} allies with a figure on this measure"
-               if len(tur) else "Türkiye has no figure on this measure")
-    if not has_us:
-        caption += " (no US figure: ranking incomplete)"
+    tur = int(df.loc[df["iso3"] == "TUR", "rank"].iloc[0])
+    above = int((df["pct_gdp"] >= benchmark).sum())
+    caption = f"{year}: Türkiye {_ordinal(tur)} of {n} allies by personnel; {above} of {n} at or above the line"
     bench_label = dict(benchmark_options()).get(benchmark, f"{benchmark:g}%")
     if us == "hide":
         df = df[df["iso3"] != "USA"]
@@ -405,15 +444,16 @@ def forces_compare(measure: str = "nato", us: str = "hide", benchmark: float = 2
         row="ally",
         benchmark=benchmark,
         meets=["At or above the line" if p >= benchmark else "Below the line" for p in df["pct_gdp"]],
-        label=[f"{c} (#{r})" for c, r in zip(df["country"], df["rank"], strict=True)],
-        label_pos=[_LABEL_POS.get(i, "above") for i in df["iso3"]],
-        measure=FORCE_MEASURES[measure][0],
+        label=[f"{c} (#{r})" if i in _LABELLED else "" for c, r, i in zip(df["country"], df["rank"], df["iso3"],
+                                                                         strict=True)],
+        label_pos=[_LABELLED.get(i, "none") for i in df["iso3"]],
+        year_shown=year,
     )
-    cap = pd.DataFrame([{"row": "caption", "label": caption, "benchmark": benchmark,
-                         "benchmark_label": bench_label, "measure": FORCE_MEASURES[measure][0]}])
+    cap = pd.DataFrame([{"row": "caption", "label": caption, "benchmark": benchmark, "benchmark_label": bench_label,
+                         "year_shown": year}])
     cols = ["row", "country", "iso3", "personnel_thousands", "pct_gdp", "rank", "meets", "label", "label_pos",
-            "benchmark", "benchmark_label", "measure", "source"]
-    return _json_clean(pd.concat([df.reindex(columns=cols), cap], ignore_index=True).reindex(columns=cols))
+            "benchmark", "benchmark_label", "year_shown", "source"]
+    return pd.concat([df.reindex(columns=cols), cap], ignore_index=True).reindex(columns=cols)
 
 
 def _forces_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
@@ -422,15 +462,14 @@ def _forces_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
     allies = base.transform_filter("datum.row == 'ally'")
     points = allies.mark_point(filled=True, size=110, opacity=0.9).encode(
         x=alt.X("personnel_thousands:Q", title="Military personnel (thousands)", scale=alt.Scale(zero=True)),
-        y=alt.Y("pct_gdp:Q", title="Defence spending, 2024 (% of GDP)",
-                scale=alt.Scale(domain=[0, 5.5])),
+        y=alt.Y("pct_gdp:Q", title="Defence spending (% of GDP)", scale=alt.Scale(domain=[0, 5.5])),
         color=alt.Color("meets:N", scale=colour_scale(kinds), legend=alt.Legend(title="Against the guideline")),
         shape=alt.Shape("meets:N", scale=shape_scale(kinds), legend=alt.Legend(title="Against the guideline")),
         tooltip=[alt.Tooltip("country:N", title="Ally"),
                  alt.Tooltip("personnel_thousands:Q", title="Personnel (thousands)", format=",.1f"),
                  alt.Tooltip("rank:Q", title="Rank by personnel"),
                  alt.Tooltip("pct_gdp:Q", title="Spending (% of GDP)", format=".2f"),
-                 alt.Tooltip("measure:N", title="Personnel measure")],
+                 alt.Tooltip("year_shown:O", title="Year")],
     )
     where = {"above": ("left", 7, -8), "below": ("left", 7, 12), "left": ("right", -8, -8),
              "below-left": ("right", -8, 12)}
@@ -450,34 +489,28 @@ def _forces_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
 def _forces_summary(frame: pd.DataFrame) -> str:
     cap = frame.loc[frame["row"] == "caption", "label"]
     allies = frame[frame["row"] == "ally"]
-    above = int((allies["meets"] == "At or above the line").sum())
-    bench = float(frame["benchmark"].iloc[0])
-    return f"{cap.iloc[0]}. {above} of {len(allies)} allies shown spend at least {bench:g}% of GDP."
+    return f"{cap.iloc[0]}. {len(allies)} allies shown."
 
 
 def forces_explorer() -> Explorer:
     opts = benchmark_options()
-    nato = personnel("nato").set_index("iso3")["personnel_thousands"]
     return Explorer(
         title="Big forces, modest budgets? Allies' personnel against their defence spending",
-        description=(f"Scatter plot of allies with a personnel figure in the course data: military personnel "
-                     f"(thousands) across, defence spending in 2024 as a share of GDP up. On NATO's own count "
-                     f"Türkiye has {nato.get('TUR', float('nan')):,g} thousand personnel, second to the United "
-                     f"States ({nato.get('USA', float('nan')):,g} thousand), while spending close to the 2% line; "
-                     f"Poland and Greece have smaller forces but spend more of their GDP. Switch the personnel "
-                     f"measure to see how a different definition changes Türkiye's number, show or hide the "
-                     f"United States, and move the guideline line."),
+        description=(f"Scatter plot of every NATO ally: military personnel (thousands) across, defence spending as a "
+                     f"share of GDP up, in {YEARS[0]} or {YEARS[1]}, all from NATO's June 2024 release. On NATO's count "
+                     f"Türkiye had {personnel_of('TUR', 2024):,g} thousand military personnel in 2024, second only to "
+                     f"the United States ({personnel_of('USA', 2024):,g} thousand), while spending "
+                     f"{share_of('TUR', 2024):.2f}% of GDP; Poland and Greece had smaller forces but spent more of "
+                     f"their GDP. Switch the year to see Poland's force grow, show or hide the United States, and move "
+                     f"the guideline line."),
         controls=[
-            Choice("measure", "Personnel measure", list(FORCE_MEASURES),
-                   labels=["NATO count (2024)", "Global Firepower (2025)"], radio=True),
+            Choice("year", "Year", list(YEARS), labels=[str(y) for y in YEARS], radio=True),
             Choice("us", "United States", ["hide", "show"], labels=["Hide", "Show"], radio=True),
             Choice("benchmark", "Guideline", [v for v, _ in opts], labels=[lab for _, lab in opts]),
         ],
         model=forces_compare,
         view=_forces_view,
-        source=source_line(load("armed_forces_personnel").query("source in ['businessinsiderpl-2024-07', "
-                                                                 "'volknews-2025-09']"),
-                           spending_share(), guidelines()),
+        source=source_line(personnel(2024), spending_share(), guidelines()),
         summary=_forces_summary,
     )
 
@@ -488,7 +521,7 @@ def forces_explorer() -> Explorer:
 
 SHADES = {"nato": "NATO membership", "coast": "Black Sea coast"}
 LAYERS = {"straits": "The Turkish Straits", "grain": "Grain Initiative ports and route",
-          "all": "All ports, straits and bases", "none": "No points"}
+          "all": "All ports and the Straits", "none": "No points"}
 #: Colour order: the first category present takes the first colour, so allies are always blue.
 CATEGORY_ORDER = ["NATO ally ★", "Black Sea coast, NATO ally ★", "Not in NATO", "Black Sea coast, not in NATO",
                   "No Black Sea coast"]
@@ -516,28 +549,22 @@ def _sea_feature() -> dict:
     return {"type": "Feature", "id": _SEA_ID, "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
 
 
-@lru_cache(maxsize=2)
-def _lookup_values_cached(key: float) -> str:
-    feats = [{"type": "Feature", "id": f["id"], "properties": {}, "geometry": f["geometry"]}
-             for f in load_shapes()["features"]]
-    return json.dumps([_sea_feature(), *feats], separators=(",", ":"), ensure_ascii=False)
-
-
+@cached
 def _lookup_text() -> str:
     """The shapes as one JSON string, which Vega parses in the browser.
 
     Inlining the geometry as text rather than as nested lists keeps the chart specification fast to build
     and validate, and avoids a stall seen when a kernel widget output carries deeply nested lists.
     """
-    path = shapes_path()
-    return _lookup_values_cached(path.stat().st_mtime if path.exists() else -1.0)
+    feats = [{"type": "Feature", "id": f["id"], "properties": {}, "geometry": f["geometry"]}
+             for f in _shapes_doc()["features"]]
+    return json.dumps([_sea_feature(), *feats], separators=(",", ":"), ensure_ascii=False)
 
 
 def _route_rows() -> list[dict]:
-    p = places().set_index("name")
-    straits = p[p["kind"] == "strait"]
-    bos = straits[straits["short"] == "Bosporus"]
-    dar = straits[straits["short"] == "Dardanelles"]
+    p = places()
+    bos = p[p["short"] == "Bosporus"]
+    dar = p[p["short"] == "Dardanelles"]
     rows = []
     for _, port in p[p["kind"] == "grain_port"].iterrows():
         stops = [(port["lon"], port["lat"])]
@@ -550,7 +577,7 @@ def _route_rows() -> list[dict]:
     return rows
 
 
-def map_layers(shade: str = "nato", points: str = "straits") -> pd.DataFrame:
+def map_layers(shade="nato", points="straits") -> pd.DataFrame:
     """The map explorer's model: one row per area, place or route vertex to draw.
 
     ``shade`` colours the countries by NATO membership or by Black Sea coast; ``points`` picks which places
@@ -579,17 +606,17 @@ def map_layers(shade: str = "nato", points: str = "straits") -> pd.DataFrame:
                      "status": ("NATO ally" if member else "not a NATO member")
                      + ("; Black Sea coast" if littoral else ""), "note": a["note"] or ""})
     p = places()
-    wanted = {"straits": ["strait"], "grain": ["grain_port", "strait"],
-              "all": list(PLACE_KINDS), "none": []}[points]
+    wanted = {"straits": ["strait"], "grain": ["grain_port", "strait"], "all": list(PLACE_KINDS), "none": []}[points]
     for _, r in p[p["kind"].isin(wanted)].iterrows():
-        rows.append({"layer": "place", "id": r["name"], "name": r["name"], "category": r["kind_label"],
+        rows.append({"layer": "place", "id": r["locode"], "name": r["name"], "category": r["kind_label"],
                      "label": r["short"], "lon": r["lon"], "lat": r["lat"], "label_lon": r["label_lon"],
-                     "label_lat": r["label_lat"], "status": r["country"], "note": r["note"]})
+                     "label_lat": r["label_lat"], "status": r["country"],
+                     "note": f"{r['note'] or ''} UN/LOCODE {r['locode']}, {r['unlocode_coordinates']}.".strip()})
     if points == "grain":
         rows += _route_rows()
     cols = ["layer", "id", "name", "category", "label", "lon", "lat", "label_lon", "label_lat", "order", "status",
             "note"]
-    return _json_clean(pd.DataFrame(rows).reindex(columns=cols))
+    return pd.DataFrame(rows).reindex(columns=cols)
 
 
 def _map_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
@@ -607,7 +634,7 @@ def _map_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
                          tooltip=[alt.Tooltip("name:N", title="Area"), alt.Tooltip("status:N", title="Status"),
                                   alt.Tooltip("note:N", title="Note")])
                  .project(**proj))
-    names = (base.transform_filter("datum.layer == 'country' && datum.label != ''")
+    names = (base.transform_filter("datum.layer == 'country' && isValid(datum.label) && datum.label != ''")
              .mark_text(fontSize=10, color="#1a1a1a")
              .encode(longitude="lon:Q", latitude="lat:Q", text="label:N").project(**proj))
     route = (base.transform_filter("datum.layer == 'route'")
@@ -620,10 +647,10 @@ def _map_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
              .mark_point(filled=True, size=90, color="#000000", stroke="#ffffff", strokeWidth=1, opacity=1)
              .encode(longitude="lon:Q", latitude="lat:Q",
                      shape=alt.Shape("category:N", scale=alt.Scale(domain=kinds, range=["triangle-up", "circle",
-                                                                                         "square", "diamond"]),
+                                                                                         "square"]),
                                      legend=alt.Legend(title="Places", orient="bottom")),
                      tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("category:N", title="Kind"),
-                              alt.Tooltip("status:N", title="Country"), alt.Tooltip("note:N", title="Note")])
+                              alt.Tooltip("status:N", title="Listed under"), alt.Tooltip("note:N", title="Note")])
              .project(**proj))
     place_names = (base.transform_filter("datum.layer == 'place'")
                    .mark_text(fontSize=10, fontWeight="bold", align="left", color="#000000")
@@ -649,17 +676,95 @@ def explorer() -> Explorer:
         description=(f"Map of the Black Sea, the Aegean and their neighbours (Natural Earth shapes, no map tiles). "
                      f"Colour the countries by NATO membership or by whether they have a Black Sea coast; "
                      f"NATO allies also carry a star in their label. {len(coast)} countries have a Black Sea port "
-                     f"or base in the course data ({', '.join(coast)}); {len(allies)} of them are NATO allies "
+                     f"in the course data ({', '.join(coast)}); {len(allies)} of them are NATO allies "
                      f"({', '.join(allies)}). The only sea link between the Black Sea and the Mediterranean runs "
                      f"through the Bosporus and the Dardanelles, both in Türkiye. Switch the places layer to show "
-                     f"the straits, the three Ukrainian ports of the Grain Initiative with a schematic line to the "
-                     f"Straits, or every port and naval base."),
+                     f"the cities on the Straits, the three Ukrainian ports of the Grain Initiative with a schematic "
+                     f"line to the Straits, or every port in the data; points use UNECE's UN/LOCODE coordinates."),
         controls=[Choice("shade", "Colour countries by", list(SHADES), labels=list(SHADES.values()), radio=True),
                   Choice("points", "Places", list(LAYERS), labels=list(LAYERS.values()))],
         model=map_layers,
         view=_map_view,
         source=source_line(shapes_table(), places()),
         summary=_map_summary,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Türkiye in NATO, EU and Black Sea operations
+# ---------------------------------------------------------------------------
+
+ORGANISATIONS = ["NATO", "EU", "Türkiye, Romania and Bulgaria"]
+
+
+@cached
+def operations() -> pd.DataFrame:
+    """Türkiye's dated contributions to multinational operations, earliest first, with a plotting date."""
+    ops = load("turkiye_operations")
+    padded = ops["date"].where(ops["date"].str.len() == 10, ops["date"].str.slice(0, 7) + "-01")
+    padded = padded.where(padded.str.len() == 10, ops["date"].str.slice(0, 4) + "-01-01")
+    ops["when"] = pd.to_datetime(padded, format="%Y-%m-%d")
+    return ops.sort_values(["when", "operation"], kind="stable").reset_index(drop=True)
+
+
+def operations_run_by(organisation: str) -> list[str]:
+    """The operations in the data that ``organisation`` runs (``"NATO"``, ``"EU"`` or the three littoral allies)."""
+    if organisation not in ORGANISATIONS:
+        raise ValueError(f"unknown organisation {organisation!r}; use one of {', '.join(ORGANISATIONS)}")
+    ops = operations()
+    return sorted(set(ops.loc[ops["organisation"] == organisation, "operation"]))
+
+
+def operations_commanded() -> list[str]:
+    """The operations in which a Turkish officer or ship held command at some date in the data."""
+    ops = operations()
+    return sorted(set(ops.loc[ops["in_command"], "operation"]))
+
+
+def operations_table():
+    """Every contribution with its date, organisation and a link to its source, as an HTML table (text escaped)."""
+    from IPython.display import HTML
+
+    ops = operations()
+    by_id = {s["id"]: s for s in ops.attrs["sources"]}
+    rows = []
+    for _, o in ops.iterrows():
+        src = by_id[o["source"]]
+        rows.append(f"<tr><td>{html.escape(o['date'])}</td><td>{html.escape(o['operation'])}</td>"
+                    f"<td>{html.escape(o['organisation'])}</td><td>{html.escape(o['area'])}</td>"
+                    f"<td>{html.escape(o['contribution'])}</td><td>{'yes' if o['in_command'] else 'no'}</td>"
+                    f"<td><a href=\"{html.escape(src['path'])}\">{html.escape(src['publisher'])}</a></td></tr>")
+    return HTML('<table class="table ck-operations"><caption>Türkiye in NATO, EU and Black Sea operations: dated '
+                f'contributions in the course data ({len(ops)} rows)</caption><thead><tr><th scope="col">Date</th>'
+                '<th scope="col">Operation</th><th scope="col">Run by</th><th scope="col">Where</th>'
+                '<th scope="col">What Türkiye did</th><th scope="col">In command</th><th scope="col">Source</th>'
+                "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def operations_figure():
+    ops = operations()
+    ops["role"] = ops["in_command"].map({True: "Türkiye in command", False: "Türkiye contributes"})
+    roles = ["Türkiye in command", "Türkiye contributes"]
+    order = list(dict.fromkeys(ops.sort_values("when")["operation"]))
+    chart = alt.Chart(ops).mark_point(filled=True, size=140, opacity=0.95).encode(
+        x=alt.X("when:T", title="Date", axis=alt.Axis(format="%Y")),
+        y=alt.Y("operation:N", title=None, sort=order),
+        color=alt.Color("role:N", scale=colour_scale(roles), legend=alt.Legend(title="Role", orient="bottom")),
+        shape=alt.Shape("role:N", scale=shape_scale(roles), legend=alt.Legend(title="Role", orient="bottom")),
+        tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("operation:N", title="Operation"),
+                 alt.Tooltip("organisation:N", title="Run by"), alt.Tooltip("contribution:N", title="What Türkiye did")],
+    ).properties(width=560, height=220)
+    led = operations_commanded()
+    pts = "; ".join(f"{r.date} {r.operation} ({r.organisation}): {r.contribution}" for r in ops.itertuples())
+    return figure(
+        chart,
+        title=f"Türkiye has held command in {len(led)} of the {ops['operation'].nunique()} operations in the data",
+        description=(f"Dot plot of Türkiye's dated contributions to multinational operations, one row per operation; "
+                     f"a second colour and shape mark the dates when a Turkish officer or ship took command "
+                     f"({', '.join(led)}). Run by NATO: {', '.join(operations_run_by('NATO'))}; by the EU: "
+                     f"{', '.join(operations_run_by('EU'))}; by Türkiye, Romania and Bulgaria together: "
+                     f"{', '.join(operations_run_by('Türkiye, Romania and Bulgaria'))}. All rows: {pts}."),
+        data=ops,
     )
 
 
@@ -698,9 +803,10 @@ def exports_figure():
         title=(f"Exports grew {ratio:.1f}-fold from 2018 to 2024 on TİM's goods measure; only SSB's wider "
                f"2024 figure tops 7 billion dollars"),
         description=(f"Line chart of Türkiye's defence and aerospace exports in million US dollars by year, one "
-                     f"line per published measure, never joined across measures or across years without a figure. In 2024 the SSB headline figure "
-                     f"(which includes NATO-project and service exports) is {ssb:,.0f} million and the TİM goods "
-                     f"figure {tim:,.0f} million. All points: {pts}."),
+                     f"line per published measure, never joined across measures or across years without a figure. "
+                     f"In 2024 the SSB headline figure (which includes NATO-project and service exports) is "
+                     f"{ssb:,.0f} million and the TİM goods figure {tim:,.0f} million; for 2025 only SSB's figure, "
+                     f"{export_value(2025, 'ssb_headline'):,.0f} million, was found. All points: {pts}."),
         data=df,
     )
 
@@ -730,189 +836,62 @@ def grain_figure():
     )
 
 
-# ---------------------------------------------------------------------------
-# Exercises
-# ---------------------------------------------------------------------------
+# -- facts: what the content file's answers and texts name -------------------------------------------
 
-@dataclass
-class _DataChoice(ChoiceExercise):
-    """A choice exercise whose per-option feedback quotes numbers computed from the data when checked."""
-
-    feedback_from: Callable[[], dict] | None = None
-
-    def check(self, answer):
-        if self.feedback_from is not None:
-            self.feedback = self.feedback_from()
-        return super().check(answer)
+#: Timeline titles of the PKK process, for the ordering exercise.
+PKK_EVENTS = ("Öcalan calls on PKK to disband", "PKK announces dissolution", "PKK fighters burn their weapons",
+              "PKK pulls fighters out of Türkiye", "Peace-process commission adopts report")
 
 
-def _choice_seven_billion() -> ChoiceExercise:
-    return _DataChoice(
-        "ch4-seven-billion",
-        options={
-            "a": "True on every published measure: all of them put 2024 above 7 billion dollars.",
-            "b": "True on the SSB headline figure, which adds NATO-project and service exports; not on TİM's "
-                 "goods statistics.",
-            "c": "False on every measure: the 7 billion figure belongs to 2025.",
-            "d": "True, because TİM's and SSB's figures together come to more than 7 billion dollars.",
-        },
-        correct="b",
-        hint="Use ch4.seven_billion_check(2024) and read the measure of each row.",
-        feedback_from=lambda: _seven_billion_feedback(),
-    )
-
-
-def _seven_billion_feedback() -> dict:
-    ssb, tim = export_value(2024, "ssb_headline"), export_value(2024, "tim_goods")
-    nxt = export_value(2025, "ssb_headline")
-    return {
-        "a": f"Not every measure: TİM's goods figure for 2024 is {tim:,.0f} million dollars, below 7,000.",
-        "b": f"Yes. SSB's headline figure is {ssb:,.0f} million dollars and explicitly includes NATO-project and "
-             f"service exports; TİM's goods statistics give {tim:,.0f} million. The claim holds on one definition.",
-        "c": f"2024 itself has a figure above 7,000 million on SSB's definition ({ssb:,.0f}); SSB's 2025 figure "
-             f"({nxt:,.0f}) is a different year.",
-        "d": "Never add figures from different publishers: they count overlapping things in different ways.",
-    }
-
-
-def _choice_army() -> ChoiceExercise:
-    return _DataChoice(
-        "ch4-army-claim",
-        options={
-            "a": "Supported on NATO's own count of military personnel, with a caveat: NATO counts all services, "
-                 "not only the army.",
-            "b": "Refuted: Poland now has more military personnel than Türkiye.",
-            "c": "Supported on every measure in the course data, including Global Firepower's.",
-            "d": "It cannot be checked, because no dataset counts soldiers.",
-        },
-        correct="a",
-        hint="Compare ch4.personnel('nato') with ch4.personnel('gfp'): which countries appear in each?",
-        feedback_from=lambda: _army_feedback(),
-    )
-
-
-def _army_feedback() -> dict:
-    nato = personnel("nato").set_index("iso3")
-    gfp = personnel("gfp").set_index("iso3")
-    return {
-        "a": f"Yes. NATO's June 2024 estimates put Türkiye at {nato.loc['TUR', 'personnel_thousands']:,g} thousand, "
-             f"second to the United States ({nato.loc['USA', 'personnel_thousands']:,g} thousand) among the allies "
-             f"in the data. The reading says 'army'; NATO's figure counts all services.",
-        "b": f"On the same NATO measure Poland has {nato.loc['POL', 'personnel_thousands']:,g} thousand, "
-             f"behind Türkiye's {nato.loc['TUR', 'personnel_thousands']:,g} thousand.",
-        "c": f"The Global Firepower rows give Türkiye {gfp.loc['TUR', 'personnel_thousands']:,g} thousand and have "
-             f"no figure for the United States, so they cannot show Türkiye second to it.",
-        "d": "armed_forces_personnel counts personnel on two measures; load it and look.",
-    }
-
-
-def _growth_near():
-    return [
-        (lambda: (export_value(2024, "ssb_headline") / export_value(2018, "tim_goods") - 1) * 100,
-         "You mixed measures: the 2024 figure you used is SSB's headline figure, the 2018 one is TİM's. "
-         "Use TİM's goods figure for both years."),
-        (lambda: export_value(2024, "tim_goods") / export_value(2018, "tim_goods"),
-         "That is the ratio (how many times larger). The question asks for growth in percent: (ratio − 1) × 100."),
-        (lambda: export_value(2024, "tim_goods") - export_value(2018, "tim_goods"),
-         "That is the increase in million dollars. The question asks for the growth in percent."),
-        (lambda: export_cagr(2018, 2024, "tim_goods"),
-         "That is the average yearly growth rate; the question asks for the total growth over the whole period."),
-    ]
-
-
-def _cost_near():
-    gfp = personnel("gfp").set_index("iso3")["personnel_thousands"]
+def _usd_2024(iso3: str) -> float:
     usd = load("nato_defence_spending_usd")
-    usd = usd[(usd["year"] == 2024) & (usd["release"] == "2024-06")].set_index("iso3")["usd_million"]
-    return [
-        (lambda: spend_per_person("TUR") / spend_per_person("DEU"),
-         "You divided Türkiye by Germany; the question asks how many times more Germany spends per person."),
-        (lambda: spend_per_person("DEU"), "That is Germany's spending per person; now divide it by Türkiye's."),
-        (lambda: (usd["DEU"] / gfp["DEU"]) / (usd["TUR"] / gfp["TUR"]),
-         "You used the Global Firepower personnel figures. Use NATO's June 2024 count, the same release as the "
-         "spending figures."),
-        (lambda: usd["DEU"] / usd["TUR"],
-         "That compares total budgets. Divide each budget by its personnel first."),
-    ]
+    row = usd[(usd["iso3"] == iso3) & (usd["year"] == 2024) & (usd["release"] == SPENDING_RELEASE)]
+    return float(row["usd_million"].iloc[0])
 
 
-register(
-    NumberExercise("ch4-export-growth", expected=lambda: export_growth(2018, 2024, "tim_goods"), unit="%",
-                   abs_tol=0.5,
-                   hint="Filter measure == 'tim_goods', take the 2018 and 2024 values, then (2024 / 2018 − 1) × 100.",
-                   explanation="Both figures come from TİM's goods statistics, so the comparison is like for like.",
-                   near=_growth_near()),
-    _choice_seven_billion(),
-    _choice_army(),
-    SetExercise("ch4-littoral-allies", expected=littoral_allies, noun="allies",
-                aliases={"turkey": "Türkiye", "turkiye": "Türkiye", "republic of turkiye": "Türkiye"},
-                hint="Colour the map by 'Black Sea coast': the allies are the countries marked with a star "
-                     "that are also marked 'coast'."),
-    NumberExercise("ch4-cost-per-person", expected=lambda: spend_per_person("DEU") / spend_per_person("TUR"),
-                   unit="times", rel_tol=0.02,
-                   hint="For each country divide usd_million (nato_defence_spending_usd, release '2024-06') by "
-                        "personnel_thousands (NATO June 2024 count), then divide Germany's result by Türkiye's.",
-                   explanation="A large force is not the same as a large budget: the money behind each member of "
-                               "Türkiye's forces is a fraction of Germany's.",
-                   near=_cost_near()),
-)
-
-
-# ---------------------------------------------------------------------------
-# Quiz
-# ---------------------------------------------------------------------------
-
-def quiz() -> Quiz:
-    dest = grain_destinations()
-    top = dest.iloc[0]
-    others = dest.iloc[1:3]
-    gap = export_value(2024, "ssb_headline") - export_value(2024, "tim_goods")
-    tr = load("grain_corridor")
-    tr = tr[(tr["source"] == "tass-2023-06-26") & (tr["item"] == "tonnes exported")]
-    tr_total = float(tr["value"].iloc[0]) / 1e6
-    rank = rank_of("TUR", "nato")
-    return Quiz("ch4", [
-        MultipleChoice("Which article of the Montreux Convention did Ankara say, on 27 February 2022, it would apply "
-                       "to warships?", [
-                           Option("Article 19, on passage in a war in which Türkiye is not a belligerent", True,
-                                  "Article 19 bars warships of belligerent states, with narrow exceptions such as "
-                                  "returning to their home base."),
-                           Option("Article 18, on the tonnage non-Black Sea powers may keep in the Black Sea", False,
-                                  "Article 18 is a peacetime limit on non-littoral fleets, not the wartime rule."),
-                           Option("No article: Türkiye suspended the Convention", False,
-                                  "Ankara stressed that it was applying the Convention, not suspending it."),
-                       ]),
-        MultipleChoice("Under the rule Ankara applied from February 2022, which of these warships could still pass "
-                       "the Straits?", [
-                           Option("A Russian warship returning to its home base in the Black Sea", True,
-                                  "The Convention exempts belligerents' warships returning to their bases; Ankara "
-                                  "warned that the exception must not be abused."),
-                           Option("A Russian warship sailing from the Baltic to reinforce the Black Sea Fleet", False,
-                                  "That is not a return to a home base, so Article 19 bars it."),
-                           Option("Any warship, as long as it gives notice", False,
-                                  "Notice is a peacetime formality; in war the belligerents' warships are barred."),
-                       ]),
-        Numeric("On NATO's June 2024 estimates, what is Türkiye's rank by military personnel among the allies in the "
-                "course data (1 = largest)?", rank, 0, "",
-                f"Türkiye is {_ordinal(rank)}, behind only the United States; the count covers all services."),
-        Numeric("By how many million US dollars does SSB's 2024 export figure exceed TİM's?", gap, 1,
-                "million USD", "The gap comes from definitions: SSB adds NATO-project and service exports."),
-        MultipleChoice("Which country received the most cargo under the Grain Initiative by 20 June 2023, "
-                       "according to the USDA reading of the Joint Coordination Centre's data?", [
-                           Option(top["item"], True,
-                                  f"{top['item']}: {top['value'] / 1e6:.1f} million tonnes, ahead of "
-                                  + ", ".join(f"{r.item} ({r.value / 1e6:.1f})" for r in others.itertuples()) + "."),
-                           *[Option(r.item, False, f"{r.item} received {r.value / 1e6:.1f} million tonnes, less than "
-                                                  f"{top['item']}.") for r in others.itertuples()],
-                       ]),
-        Numeric("According to Türkiye's Transport Minister, how many million tonnes had been exported under the "
-                "Initiative by 20 June 2023? (one decimal)", round(tr_total, 1), 0.1, "million tonnes",
-                "Other reporters give slightly different running totals for the same date."),
-        MultipleChoice("What did the United States sanction under CAATSA on 14 December 2020?", [
-            Option("Türkiye's Presidency of Defence Industries (SSB) and its head", True,
-                   "The sanctions targeted SSB, Türkiye's procurement agency, over the S-400 purchase."),
-            Option("Turkish exports of drones to Ukraine", False, "The sanctions were about the Russian S-400."),
-            Option("The passage of Turkish ships through US waters", False, "CAATSA is a sanctions law, not a "
-                                                                             "maritime rule."),
-        ]),
-    ], title="Self-check quiz: Chapter 4")
+FACTS = {
+    # armed forces (NATO, June 2024 release)
+    "tur_personnel_2024": lambda: personnel_of("TUR", 2024),
+    "tur_personnel_2014": lambda: personnel_of("TUR", 2014),
+    "usa_personnel_2024": lambda: personnel_of("USA", 2024),
+    "usa_personnel_2024_m": lambda: round(personnel_of("USA", 2024) / 1000, 1),
+    "pol_personnel_2024": lambda: personnel_of("POL", 2024),
+    "pol_personnel_2014": lambda: personnel_of("POL", 2014),
+    "allies_with_personnel_2024": lambda: len(personnel(2024)),
+    "tur_rank_2024": lambda: rank_of("TUR", 2024),
+    "tur_rank_2024_without_us": lambda: rank_of("TUR", 2024, exclude=("USA",)),
+    "third_largest_2024": lambda: str(personnel(2024)["country"].iloc[2]),
+    "tur_pct_gdp_2024": lambda: share_of("TUR", 2024),
+    "cost_ratio": lambda: spend_per_person("DEU") / spend_per_person("TUR"),
+    "cost_ratio_inverse": lambda: spend_per_person("TUR") / spend_per_person("DEU"),
+    "deu_spend_per_person": lambda: spend_per_person("DEU"),
+    "budget_ratio": lambda: _usd_2024("DEU") / _usd_2024("TUR"),
+    # defence exports
+    "ssb_2024": lambda: export_value(2024, "ssb_headline"),
+    "tim_2024": lambda: export_value(2024, "tim_goods"),
+    "ssb_2025": lambda: export_value(2025, "ssb_headline"),
+    "ssb_2024_bn": lambda: export_value(2024, "ssb_headline") / 1000,
+    "tim_2024_bn": lambda: export_value(2024, "tim_goods") / 1000,
+    "ssb_2025_bn": lambda: export_value(2025, "ssb_headline") / 1000,
+    "ssb_goods_2025": lambda: export_value(2025, "ssb_goods"),
+    "ssb_services_2025": lambda: export_value(2025, "ssb_services"),
+    "export_gap_2024": lambda: export_value(2024, "ssb_headline") - export_value(2024, "tim_goods"),
+    "export_gap_2024_wrong_way": lambda: export_value(2024, "tim_goods") - export_value(2024, "ssb_headline"),
+    "export_growth_tim": lambda: export_growth(2018, 2024, "tim_goods"),
+    "export_growth_mixed": lambda: (export_value(2024, "ssb_headline") / export_value(2018, "tim_goods") - 1) * 100,
+    "export_ratio_tim": lambda: export_value(2024, "tim_goods") / export_value(2018, "tim_goods"),
+    "export_increase_tim": lambda: export_value(2024, "tim_goods") - export_value(2018, "tim_goods"),
+    "export_cagr_tim": lambda: export_cagr(2018, 2024, "tim_goods"),
+    # the map and the grain corridor
+    "littoral_allies": littoral_allies,
+    "littoral_states_count": lambda: len(littoral_states()),
+    "odesa_bosporus_km": lambda: distance_km("Odesa", "Istanbul (Bosporus)"),
+    "grain_top_destination": lambda: str(grain_destinations().iloc[0]["item"]),
+    "grain_minister_mt": lambda: round(grain_total("tass-2023-06-26") / 1e6, 1),
+    "grain_usda_mt": lambda: round(grain_total("worldgrain-2023-06") / 1e6, 1),
+    # operations and the timeline
+    "nato_operations": lambda: operations_run_by("NATO"),
+    "operations_commanded": operations_commanded,
+    "operations_count": lambda: int(operations()["operation"].nunique()),
+    "pkk_order": lambda: order_of(PKK_EVENTS),
+}
