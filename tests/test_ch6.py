@@ -1,10 +1,11 @@
-"""Chapter 6: the policy-options scorecard, its sensitivity analysis, the scenario indicators,
-exercises and quiz. Expected values are recomputed here from the datasets with plain pandas."""
+"""Chapter 6: the policy-options scorecard, its sensitivity analysis (the ranking explorer and the winner map),
+the scenario indicators and the facts the content file names. Expected values are recomputed here from the
+datasets with plain pandas; nothing here restates a question's answer."""
 
 from __future__ import annotations
 
 import itertools
-import math
+import json
 
 import numpy as np
 import pandas as pd
@@ -12,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coursekit import check, load
-from coursekit.chapters import ch6
-from coursekit.exercises import exercise
+from coursekit import load
+from coursekit.chapters import ch3, ch4, ch6
+from coursekit.charts import clean_spec
 
 CRITERIA = ["security_benefit", "eu_feasibility", "ankara_feasibility", "cost", "values"]
 
@@ -251,45 +252,161 @@ control_values = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.in
 
 
 EXPLORER = ch6.explorer()
+WINNERS = ch6.winner_explorer()
+CONTROLS = ["security", "eu", "ankara", "cost", "values"]
 
 
-@given(st.fixed_dictionaries({c: control_values for c in CRITERIA}))
+@given(st.fixed_dictionaries({c: control_values for c in CONTROLS}))
 @settings(max_examples=200, deadline=None)
 def test_the_explorer_never_raises_and_stays_in_bounds(values):
     frame = EXPLORER.compute(**values)
     assert frame["score"].between(1, 5).all() and len(frame) == 6
-    assert frame["rank"].between(1, 6).all()
+    assert frame["first"].any() and frame["note"].iloc[0]
 
 
-@given(st.fixed_dictionaries({c: control_values for c in CRITERIA}))
+@given(st.fixed_dictionaries({c: control_values for c in CONTROLS}))
 @settings(max_examples=25, deadline=None)
 def test_the_explorer_draws_any_control_values(values):
     assert EXPLORER.spec(**values)["layer"]
 
 
-# -- the explorer ------------------------------------------------------------------------------
+@given(st.one_of(st.sampled_from([ch6._pair_id(p) for p in ch6.PAIRS]), st.text(max_size=8), st.none(),
+                 st.integers()), control_values)
+@settings(max_examples=100, deadline=None)
+def test_the_winner_explorer_never_raises(pair, others):
+    frame = WINNERS.compute(pair=pair, others=others)
+    assert len(frame) == len(ch6.MAP_LEVELS) ** 2
+    assert frame["legend"].notna().all()
+    bundle, status = WINNERS.render(pair=pair, others=others)
+    assert "could not be drawn" not in status
 
-def test_explorer_grid_is_small_and_complete():
-    e = ch6.explorer()
-    grid = e.grid()
-    states = grid[[f"ctl_{c}" for c in CRITERIA]].drop_duplicates()
-    assert len(states) == 3 ** 5 < 600
-    assert len(grid) == len(states) * 6 < 20_000
-    spec = e.static_chart().to_dict()
+
+
+# -- the ranking explorer --------------------------------------------------------------------
+
+def test_explorer_grid_is_small_complete_and_lean():
+    grid = EXPLORER.grid()
+    states = grid[[f"ctl_{c}" for c in CONTROLS]].drop_duplicates()
+    assert len(states) == 3 ** 5 and len(grid) == len(states) * 6
+    assert set(grid.columns) == {"label", "score", "bar_label", "first", "note", *(f"ctl_{c}" for c in CONTROLS)}
+    assert (grid.groupby([f"ctl_{c}" for c in CONTROLS])["note"].apply(lambda s: (s != "").sum()) == 1).all(), \
+        "the note is written once per state"
+    spec = EXPLORER.static_chart().to_dict()
     assert len(spec["params"]) == 5 and all("bind" in p for p in spec["params"])
 
 
+def test_explorer_matches_the_model():
+    weights = {"security": 2, "eu": 0, "ankara": 1, "cost": 1, "values": 0}
+    frame = EXPLORER.compute(**weights).set_index("label")["score"]
+    expected = plain_weighted({"security_benefit": 2, "eu_feasibility": 0, "ankara_feasibility": 1, "cost": 1,
+                               "values": 0})
+    for option, value in expected.items():
+        assert frame[ch6.SHORT_LABELS[option]] == pytest.approx(value, abs=1e-3)
+
+
 def test_every_control_changes_the_chart():
-    e = ch6.explorer()
-    base = e.compute()["score"].to_numpy()
-    for c in CRITERIA:
-        changed = [not np.allclose(e.compute(**{c: v})["score"].to_numpy(), base) for v in (0, 2)]
+    base = EXPLORER.compute()["score"].to_numpy()
+    for c in CONTROLS:
+        changed = [not np.allclose(EXPLORER.compute(**{c: v})["score"].to_numpy(), base) for v in (0, 2)]
         assert any(changed), f"moving {c} changes nothing"
 
 
 def test_explorer_unknown_control_is_refused():
     with pytest.raises(TypeError, match="unknown control"):
-        ch6.explorer().compute(popularity=2)
+        EXPLORER.compute(popularity=2)
+    with pytest.raises(TypeError, match="unknown control"):
+        WINNERS.compute(weights=2)
+
+
+# -- which option wins under which weights -------------------------------------------------------------
+
+def brute_winner(weights: dict) -> set[str]:
+    s = plain_weighted(weights)
+    return set(s[s >= s.max() - 1e-9].index)
+
+
+@pytest.mark.parametrize("pair", ch6.PAIRS[:4])
+@pytest.mark.parametrize("others", [0, 1, 2])
+def test_winner_map_matches_a_brute_force_loop(pair, others):
+    frame = ch6.winner_map(pair, others)
+    assert len(frame) == 81 and sorted(set(frame["x"])) == list(ch6.MAP_LEVELS)
+    by_code = {v: k for k, v in ch6.CODES.items()}
+    for row in frame.itertuples():
+        weights = {c: others for c in CRITERIA}
+        weights[pair[0]], weights[pair[1]] = row.x, row.y
+        code = row.legend.split(":")[0]
+        if sum(weights.values()) == 0:
+            assert code == ch6.NONE_CODE
+            continue
+        winners = brute_winner(weights)
+        if len(winners) > 1:
+            assert code == ch6.TIE_CODE and all(ch6.SHORT_LABELS[o] in row.tied for o in winners)
+        else:
+            assert by_code[code] in winners and row.tied == ""
+    equal = frame[frame["equal"]]
+    assert len(equal) == (1 if others in (1, 2) else 0)
+    if len(equal):
+        assert equal.iloc[0]["x"] == equal.iloc[0]["y"] == others
+
+
+def test_winner_map_accepts_names_and_ids_and_refuses_nonsense():
+    by_id = ch6.winner_map("security-ankara", 1)
+    by_name = ch6.winner_map(("Security", "Feasibility in Ankara"), 1)
+    pd.testing.assert_frame_equal(by_id, by_name)
+    assert by_id.attrs["pair"] == ch6.DEFAULT_PAIR
+    for bad, message in [("security-popularity", "unknown pair"), (("security", "security"), "two different"),
+                         (("security", "popularity"), "unknown criterion"), (3, "two criteria"),
+                         (("a", "b", "c"), "two criteria")]:
+        with pytest.raises(ValueError, match=message):
+            ch6.winner_map(bad, 1)
+    for bad in [-1, float("nan"), float("inf"), "x", None]:
+        with pytest.raises(ValueError, match="cannot use it"):
+            ch6.winner_map(ch6.DEFAULT_PAIR, bad)
+    with pytest.raises(ValueError):
+        ch6.winner_map(ch6.DEFAULT_PAIR, 1, levels=[])
+    with pytest.raises(ValueError):
+        ch6.winner_map(ch6.DEFAULT_PAIR, 1, levels=5)
+
+
+def test_winner_map_uses_rescored_tables():
+    mine = ch6.score_table()
+    mine.loc["accession_revival"] = 5
+    frame = ch6.winner_map(ch6.DEFAULT_PAIR, 1, scores=mine)
+    assert (frame.loc[frame["legend"] != frame["legend"].iloc[0], "legend"].str.startswith("AR")).all()
+    assert frame["legend"].iloc[1:].str.startswith("AR").all()
+
+
+def test_weight_to_win_matches_the_map_and_says_never():
+    w = ch6.weight_to_win("defence_industrial", "ankara_feasibility", others=1)
+    assert w is not None
+    for level in ch6.MAP_LEVELS:
+        weights = {c: 1 for c in CRITERIA}
+        weights["ankara_feasibility"] = level
+        assert ("defence_industrial" in brute_winner(weights)) == (level >= w), level
+    assert ch6.weight_to_win("accession_revival", "security_benefit") is None
+    with pytest.raises(ValueError, match="unknown option"):
+        ch6.weight_to_win("nuclear_sharing", "security")
+    with pytest.raises(ValueError, match="unknown criterion"):
+        ch6.weight_to_win("black_sea", "popularity")
+
+
+def test_winner_explorer_grid_and_controls():
+    grid = WINNERS.grid()
+    states = grid[["ctl_pair", "ctl_others"]].drop_duplicates()
+    assert len(states) == len(ch6.PAIRS) * 3 and len(grid) == len(states) * 81
+    spec = WINNERS.static_chart().to_dict()
+    assert {p["name"] for p in spec["params"]} == {"p_pair", "p_others"} and all("bind" in p for p in spec["params"])
+    assert len(json.dumps(clean_spec(spec))) < 450_000, "the book's precomputed grid stays light"
+    moved = [WINNERS.compute(pair=p, others=1)["legend"].tolist() for p in ("security-ankara", "cost-values")]
+    assert moved[0] != moved[1], "choosing another pair changes the map"
+    assert WINNERS.compute(others=0)["legend"].tolist() != WINNERS.compute(others=2)["legend"].tolist()
+
+
+def test_the_map_shows_every_winner_in_its_legend():
+    spec = WINNERS.static_chart().to_dict()
+    domain = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert set(WINNERS.grid()["legend"]) <= set(domain)
+    assert len(set(spec["layer"][0]["encoding"]["color"]["scale"]["range"])) == len(domain), "one colour per entry"
 
 
 # -- sensitivity -----------------------------------------------------------------------------------
@@ -341,6 +458,21 @@ def test_sensitivity_accepts_rescored_tables():
     assert fp.loc["accession_revival", "share"] == 100
 
 
+
+def test_defence_industrial_wins_only_where_ankaras_priorities_dominate():
+    """The chapter says: it ranks first only where security and Ankara's feasibility outweigh EU feasibility and values."""
+    table = wide_scores()
+    found = 0
+    for combo in itertools.product((0, 1, 2), repeat=5):
+        if not any(combo):
+            continue
+        w = dict(zip(CRITERIA, combo, strict=True))
+        if "defence_industrial" in brute_winner(w):
+            found += 1
+            assert w["security_benefit"] + w["ankara_feasibility"] > w["eu_feasibility"] + w["values"], w
+    assert found > 0 and table.loc["defence_industrial", "ankara_feasibility"] == table["ankara_feasibility"].max()
+
+
 # -- figures and tables -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["scores_figure", "sensitivity_figure", "rank_figure", "indicator_figure"])
@@ -362,14 +494,16 @@ def test_evidence_table():
     html = ch6.evidence_table()._repr_html_()
     assert html.count("<tr>") == 31 and "<caption>" in html and "Source:" in html
     assert ch6.evidence_table("black_sea")._repr_html_().count("<tr>") == 6
+    assert "Council of the European Union" in ch6.evidence_table("defence_industrial")._repr_html_()
     with pytest.raises(ValueError, match="unknown option"):
         ch6.evidence_table("nuclear_sharing")
 
 
-# -- scenario indicators ------------------------------------------------------------------------------
+# -- scenario indicators: chapters 3 and 4 compute, chapter 6 reads -------------------------------------
 
 def test_indicators_match_independent_computations():
     series = ch6.indicator_series()
+    assert set(series) == set(ch6.INDICATORS)
     nato = load("nato_defence_spending")
     tur = nato[nato["iso3"] == "TUR"]
     latest_year = tur["year"].max()
@@ -390,6 +524,27 @@ def test_indicators_match_independent_computations():
         assert len(frame) >= 2 and frame["year"].min() >= ch6.SINCE and frame["year"].is_monotonic_increasing
 
 
+def test_refugee_and_export_figures_come_from_chapters_3_and_4(monkeypatch):
+    """Chapter 6 calls the chapter 3 and 4 functions instead of re-implementing them."""
+    real_population, real_value = ch3.population, ch4.export_value
+
+    def population(name=ch3.SYRIANS):
+        rows = real_population(name)
+        rows["people"] = rows["people"] * 2
+        return rows
+
+    monkeypatch.setattr(ch3, "population", population)
+    monkeypatch.setattr(ch4, "export_value", lambda year, measure: 10.0 * real_value(year, measure))
+    ch6._indicators.cache_clear()
+    try:
+        doubled = ch6.indicator_series()["syrians"]
+        syr = real_population(ch3.SYRIANS)
+        assert doubled["value"].iloc[-1] == pytest.approx(2 * syr.iloc[-1]["people"] / 1e6)
+        assert ch6.FACTS["exports_tim_2024"]() == pytest.approx(10 * real_value(2024, "tim_goods") / 1000)
+    finally:
+        ch6._indicators.cache_clear()
+
+
 def test_indicator_inputs_are_only_read():
     before = load("refugees_turkiye").copy()
     ch6.indicator_series()
@@ -400,115 +555,54 @@ def test_indicator_series_bad_input_and_table():
     with pytest.raises(TypeError, match="year"):
         ch6.indicator_series("2021")
     html = ch6.indicator_table()._repr_html_()
-    assert html.count("<tr>") == 7 and "Source:" in html
+    assert html.count("<tr>") == len(ch6.INDICATORS) + 1 and "Source:" in html
 
 
-# -- exercises ------------------------------------------------------------------------------------------
+# -- the facts the content file names --------------------------------------------------------------------
 
-def test_weighted_score_exercise():
-    weights = {"security_benefit": 2, "eu_feasibility": 1, "ankara_feasibility": 1, "cost": 0, "values": 0}
-    row = wide_scores().loc["defence_industrial"]
-    expected = sum(weights[c] * row[c] for c in CRITERIA) / sum(weights.values())
-    assert exercise("ch6-weighted-score").expected() == pytest.approx(expected)
-    assert check("ch6-weighted-score", expected).correct
-    raw = check("ch6-weighted-score", sum(weights[c] * row[c] for c in CRITERIA))
-    assert not raw.correct and "weighted sum" in raw.message
-    by5 = check("ch6-weighted-score", sum(weights[c] * row[c] for c in CRITERIA) / 5)
-    assert not by5.correct and "number of criteria" in by5.message
-    assert "plain average" in check("ch6-weighted-score", row.mean()).message
-    assert check("ch6-weighted-score", "3,75").status == "invalid"
-    assert check("ch6-weighted-score", ...).status == "missing"
+def test_every_fact_computes():
+    for name, fact in ch6.FACTS.items():
+        value = fact()
+        assert value is not None and value == value, name  # not None, not NaN
 
 
-def test_second_place_exercise():
-    s = plain_weighted({c: 1 for c in CRITERIA})
-    ordered = sorted(set(s.round(9)), reverse=True)
-    expected = set(s[np.isclose(s, ordered[1])].index)
-    assert set(exercise("ch6-second-place").expected()) == expected
-    labels = [ch6.SHORT_LABELS[o] for o in expected]
-    assert check("ch6-second-place", labels).correct
-    assert check("ch6-second-place", list(expected)).correct
-    first = s.idxmax()
-    wrong = check("ch6-second-place", [first])
-    assert not wrong.correct and "do not belong" in wrong.message
-
-
-def test_first_share_exercise():
+def test_score_facts_match_plain_pandas():
+    weights = ch6.EX_WEIGHTS
+    row = wide_scores().loc[ch6.EX_OPTION]
+    assert ch6.FACTS["ex_score"]() == pytest.approx(sum(weights[c] * row[c] for c in CRITERIA) / sum(weights.values()))
+    equal = plain_weighted({c: 1 for c in CRITERIA}).sort_values(ascending=False)
+    assert ch6.FACTS["equal_top_score"]() == pytest.approx(equal.iloc[0], abs=0.005)
+    second = sorted(set(equal.round(9)), reverse=True)[1]
+    assert set(ch6.FACTS["second_place"]()) == {ch6.SHORT_LABELS[o] for o in equal[np.isclose(equal, second)].index}
     counts, n = independent_first_counts()
-    s = plain_weighted({c: 1 for c in CRITERIA})
-    winner = s.idxmax()
-    expected = 100 * counts[winner] / n
-    assert exercise("ch6-first-share").expected() == pytest.approx(expected)
-    assert check("ch6-first-share", round(expected, 1)).correct
-    assert "number of settings" in check("ch6-first-share", counts[winner]).message
-    assert "243" in check("ch6-first-share", 100 * counts[winner] / (n + 1)).message
+    assert ch6.FACTS["first_share"]() == pytest.approx(100 * counts[equal.index[0]] / n)
+    assert ch6.FACTS["settings_total"]() == n and ch6.FACTS["accession_first"]() == counts["accession_revival"]
 
 
-def test_exports_growth_exercise():
-    ex = load("turkiye_defence_exports")
-    tim = ex[ex["measure"] == "tim_goods"].set_index("year")["exports_usd_million"]
-    ssb = ex[ex["measure"] == "ssb_headline"].set_index("year")["exports_usd_million"]
-    expected = tim[2024] / tim[2014]
-    assert exercise("ch6-exports-growth").expected() == pytest.approx(expected)
-    assert check("ch6-exports-growth", round(expected, 2)).correct
-    assert "two different measures" in check("ch6-exports-growth", ssb[2024] / tim[2014]).message
-    assert "earlier year" in check("ch6-exports-growth", tim[2014] / tim[2024]).message
-    assert "percentage increase" in check("ch6-exports-growth", 100 * (expected - 1)).message
-
-
-def test_syrians_fall_exercise():
+def test_data_facts_match_plain_pandas():
+    exp = load("turkiye_defence_exports")
+    tim = exp[exp["measure"] == "tim_goods"].set_index("year")["exports_usd_million"]
+    assert ch6.FACTS["exports_factor"]() == pytest.approx(tim[2024] / tim[2014])
     ref = load("refugees_turkiye")
     syr = ref[ref["population"] == "Syrians under temporary protection"]
-    peak = syr["people"].max()
-    latest = syr.sort_values("as_of")["people"].iloc[-1]
-    expected = 100 * (peak - latest) / peak
-    assert exercise("ch6-syrians-fall").expected() == pytest.approx(expected)
-    assert check("ch6-syrians-fall", round(expected, 2)).correct
-    assert check("ch6-syrians-fall", (peak - latest) / peak).status == "wrong"  # a share, not a percentage
-    assert "factor of 100" in check("ch6-syrians-fall", (peak - latest) / peak).message
-    assert "relative to the peak" in check("ch6-syrians-fall", 100 * (peak - latest) / latest).message
+    peak, latest = syr["people"].max(), syr.sort_values("as_of")["people"].iloc[-1]
+    assert ch6.FACTS["syrians_fall"]() == pytest.approx(100 * (peak - latest) / peak)
+    assert ch6.FACTS["syrians_peak"]() == peak and ch6.FACTS["syrians_latest"]() == latest
 
 
-def test_scenario_choice_exercise():
-    assert check("ch6-scenario-signal", "b").correct
-    assert check("ch6-scenario-signal", "B").correct
-    for wrong in "acd":
-        fb = check("ch6-scenario-signal", wrong)
-        assert not fb.correct and len(fb.message) > 40
-    assert check("ch6-scenario-signal", "z").status == "invalid"
-    assert check("ch6-scenario-signal", 2).status == "invalid"
+def test_safe_events_are_in_the_timeline_in_date_order():
+    tl = load("timeline").set_index("title")
+    order = ch6.FACTS["safe_order"]()
+    assert sorted(order) == sorted(ch6.SAFE_EVENTS)
+    dates = [tl.loc[t, "date"] for t in order]
+    assert dates == sorted(dates) and all(len(d) == 10 for d in dates)
+    with pytest.raises(KeyError):
+        ch6.order_of(("An event that never happened",))
 
 
-# -- quiz ---------------------------------------------------------------------------------------------
-
-def test_quiz_has_enough_questions_with_explanations():
-    from coursekit.quiz import MultipleChoice
-
-    q = ch6.quiz()
-    assert len(q.questions) >= 5
-    for question in q.questions:
-        if isinstance(question, MultipleChoice):
-            assert all(o.why for o in question.options)
-        else:
-            assert question.why
-    html = q.to_html()
-    assert html.count("<fieldset") == len(q.questions)
-
-
-def test_quiz_numbers_come_from_the_data():
-    from coursekit.quiz import Numeric
-
-    numeric = [x for x in ch6.quiz().questions if isinstance(x, Numeric)]
-    answers = {x.question.split("?")[0][:40]: x.answer for x in numeric}
-    s = plain_weighted({c: 1 for c in CRITERIA})
-    counts, _ = independent_first_counts()
-    tl = load("timeline")
-    flows = load("corridor_flows")
-    rp = flows[flows["pipeline"].str.startswith("All Russian pipeline routes")].sort_values("year")
-    expected = [round(s.max(), 2), counts["accession_revival"],
-                int(tl.loc[tl["title"] == "Council declares talks at a standstill", "year"].iloc[0]),
-                rp["flow_bcm"].iloc[-1]]
-    assert sorted(answers.values()) == sorted(expected)
-    q = numeric[0]
-    assert q.grade(str(q.answer))[0] and not q.grade("abc")[0] and not q.grade(q.answer + 5)[0]
-    assert not math.isnan(q.answer)
+def test_the_restored_cost_score_is_sourced_to_the_regulation():
+    df = load("policy_options")
+    row = df[(df["option"] == "defence_industrial") & (df["criterion"] == "cost")]
+    assert len(row) == 1
+    src = {s["id"]: s for s in load("policy_options").attrs["sources"]}[row["source"].iloc[0]]
+    assert src["publisher"] == "Council of the European Union" and "eur-lex.europa.eu" in src["path"]

@@ -4,17 +4,21 @@ The chapter's model is a policy-options scorecard (a simple multi-criteria
 analysis). Six options for EU–Türkiye security cooperation are scored from 1
 (worst) to 5 (best) on five criteria in the ``policy_options`` dataset. The
 scores are the course authors' judgements, each backed by one sourced line of
-evidence, not measurements. A reader chooses how much each criterion matters;
-an option's weighted score is
+evidence, not measurements, and averaging ordinal scores is a heuristic: it
+makes a choice explicit, it does not measure anything. A reader chooses how
+much each criterion matters; an option's weighted score is
 
     weighted score = sum(weight_c * score_c) / sum(weight_c)
 
 so it always lies between 1 and 5, and multiplying every weight by the same
-positive number changes nothing. Everything here is pure: no function changes
-the data it is given, and none reads anything but the course datasets.
+positive number changes nothing. Two explorers let a reader set the weights
+(:func:`explorer`) and see which option wins under which weights
+(:func:`winner_explorer`); both work in the book without a kernel.
 
 The scenario section reads (never writes) datasets of chapters 1–5 to build
-indicators to watch up to 2030.
+indicators to watch up to 2030; the refugee and export series come from the
+chapter 3 and 4 modules, so each number is computed in one place.
+``FACTS`` holds the values the content file ``notebooks/06_partnership.yml`` names.
 """
 
 from __future__ import annotations
@@ -30,16 +34,16 @@ import numpy as np
 import pandas as pd
 
 from ..charts import PALETTE, figure
-from ..data import load, source_line, sources
-from ..exercises import ChoiceExercise, NumberExercise, SetExercise, register
-from ..explorer import Explorer, Slider
-from ..quiz import MultipleChoice, Numeric, Option, Quiz
+from ..data import cached, load, source_line, sources
+from ..explorer import Choice, Explorer, Slider
+from . import ch3, ch4
 
 __all__ = [
-    "CRITERIA", "CRITERION_LABELS", "OPTIONS", "SHORT_LABELS", "WEIGHT_LEVELS", "ALL_ZERO_MESSAGE",
+    "CRITERIA", "CRITERION_LABELS", "OPTIONS", "SHORT_LABELS", "CODES", "WEIGHT_LEVELS", "MAP_LEVELS", "PAIRS",
+    "DEFAULT_PAIR", "ALL_ZERO_MESSAGE", "FACTS",
     "score_table", "validate_scores", "clean_weights", "weighted_scores", "weight_settings", "rank_counts",
-    "first_place", "explorer", "scores_figure", "evidence_table", "sensitivity_figure", "rank_figure",
-    "indicator_series", "indicator_table", "indicator_figure", "quiz",
+    "first_place", "winner_map", "weight_to_win", "explorer", "winner_explorer", "scores_figure", "evidence_table",
+    "sensitivity_figure", "rank_figure", "indicator_series", "indicator_table", "indicator_figure", "order_of",
 ]
 
 #: The five criteria, in the order used everywhere (sliders, tables, weight sequences).
@@ -55,6 +59,9 @@ _AXIS_CRITERIA = {"security_benefit": "Security", "eu_feasibility": "EU feasibil
                   "ankara_feasibility": "Ankara feasibility", "cost": "Cost", "values": "Values"}
 _SHORT_CRITERIA = {"security_benefit": "security", "eu_feasibility": "EU", "ankara_feasibility": "Ankara",
                    "cost": "cost", "values": "values"}
+#: The explorer's control names (short, because every row of the book's precomputed grid repeats them).
+_CONTROL = {"security_benefit": "security", "eu_feasibility": "eu", "ankara_feasibility": "ankara",
+            "cost": "cost", "values": "values"}
 #: The six options of the dataset, in the order the course presents them.
 OPTIONS = ("status_quo", "defence_industrial", "structured_dialogue", "migration_border", "black_sea",
            "accession_revival")
@@ -66,8 +73,20 @@ SHORT_LABELS = {
     "black_sea": "Black Sea cooperation",
     "accession_revival": "Accession revival",
 }
-#: Weight levels of the explorer's sliders: 3 levels on 5 sliders give 3**5 = 243 states.
+#: Two-letter codes written in the cells of the winner map (the legend spells them out).
+CODES = {"status_quo": "SQ", "defence_industrial": "DI", "structured_dialogue": "SD", "migration_border": "MC",
+         "black_sea": "BS", "accession_revival": "AR"}
+TIE_CODE, NONE_CODE = "=", "-"
+#: Paul Tol's "light" qualitative scheme: colour-blind safe, and dark text stays readable on every colour.
+_MAP_COLOURS = {"SQ": "#EEDD88", "DI": "#EE8866", "SD": "#77AADD", "MC": "#FFAABB", "BS": "#44BB99",
+                "AR": "#BBCC33", TIE_CODE: "#DDDDDD", NONE_CODE: "#FFFFFF"}
+#: Weight levels of the ranking explorer's sliders: 3 levels on 5 sliders give 3**5 = 243 states.
 WEIGHT_LEVELS = (0, 1, 2)
+#: Weights of the two criteria on the winner map's axes: 0 to 4 in steps of 0.5 (9 x 9 cells).
+MAP_LEVELS = tuple(k / 2 for k in range(9))
+#: The winner map's pairs of criteria, (across, up), and the one it opens with.
+PAIRS = tuple(itertools.combinations(CRITERIA, 2))
+DEFAULT_PAIR = ("security_benefit", "ankara_feasibility")
 #: Weighted scores closer than this are treated as tied when ranking.
 TIE_TOLERANCE = 1e-9
 ALL_ZERO_MESSAGE = ("All weights are zero, so nothing would count: every criterion is weighted "
@@ -96,9 +115,14 @@ def score_table(data: pd.DataFrame | None = None) -> pd.DataFrame:
     to re-score an option, or add a row to score an option of your own, then pass it to
     :func:`weighted_scores` as ``scores=``.
     """
-    data = load("policy_options") if data is None else data
-    table = validate_scores(data)
-    return table.astype(int)
+    if data is None:
+        return _default_table()
+    return validate_scores(data).astype(int)
+
+
+@cached
+def _default_table() -> pd.DataFrame:
+    return validate_scores(load("policy_options")).astype(int)
 
 
 def validate_scores(scores) -> pd.DataFrame:
@@ -327,7 +351,21 @@ def rank_counts(levels=WEIGHT_LEVELS, scores: pd.DataFrame | None = None) -> pd.
     Long table: ``option``, ``label``, ``rank`` (1 = best; ties share the best rank), ``settings``
     (how many weight settings give that rank) and ``share`` (percent of all settings).
     """
-    table = score_table() if scores is None else validate_scores(scores)
+    if scores is not None:
+        return _count_ranks(levels, validate_scores(scores))
+    try:
+        levels = tuple(levels)
+    except TypeError:
+        pass  # weight_settings() says what is wrong
+    return _rank_counts(levels)
+
+
+@cached
+def _rank_counts(levels) -> pd.DataFrame:
+    return _count_ranks(levels, score_table())
+
+
+def _count_ranks(levels, table: pd.DataFrame) -> pd.DataFrame:
     grid = weight_settings(levels)
     ranks, _ = _ranks(_scores(grid, table.to_numpy(dtype=float)))
     rows = []
@@ -357,9 +395,18 @@ def first_place(levels=WEIGHT_LEVELS, scores: pd.DataFrame | None = None) -> pd.
     return out.sort_values(["first", "best_rank"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-# -- the explorer -----------------------------------------------------------------
+# -- the ranking explorer --------------------------------------------------------------
 
 _HEIGHT = 230
+
+
+def _explorer_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns the ranking view draws: the book's grid repeats them for 243 weight settings."""
+    out = pd.DataFrame({"label": frame["label"], "score": frame["score"].round(3), "bar_label": frame["bar_label"],
+                        "first": frame["first"],
+                        "note": [frame["note"].iloc[0]] + [""] * (len(frame) - 1)})
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def _view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
@@ -372,17 +419,16 @@ def _view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
         color=alt.Color("position:N", title=None,
                         scale=alt.Scale(domain=["Ranked first", "Other options"], range=[PALETTE[1], PALETTE[0]]),
                         legend=alt.Legend(orient="top", direction="horizontal")),
-        tooltip=[alt.Tooltip("label:N", title="Option"), alt.Tooltip("rank_label:N", title="Rank"),
-                 alt.Tooltip("score:Q", title="Weighted score", format=".2f")],
+        tooltip=[alt.Tooltip("label:N", title="Option"), alt.Tooltip("bar_label:N", title="Rank and score")],
     ).transform_calculate(position="datum.first ? 'Ranked first' : 'Other options'")
     text = alt.Chart().mark_text(align="left", dx=5, fontSize=12).encode(x="score:Q", y=y, text="bar_label:N")
     note = alt.Chart().mark_text(align="left", baseline="top", fontSize=11, color="#333333").encode(
-        x=alt.value(0), y=alt.value(_HEIGHT + 44), text="note:N").transform_filter("datum.show_note")
+        x=alt.value(0), y=alt.value(_HEIGHT + 44), text="note:N").transform_filter("datum.note")
     return alt.layer(bars, text, note, data=frame).properties(width=430, height=_HEIGHT)
 
 
 def _summary(frame: pd.DataFrame) -> str:
-    best = frame[frame["rank"] == 1]["label"].tolist()
+    best = frame[frame["first"]]["label"].tolist()
     worst = frame.iloc[-1]
     lead = " and ".join(best)
     verb = "rank joint first" if len(best) > 1 else "ranks first"
@@ -397,26 +443,212 @@ def explorer() -> Explorer:
     """The policy-options scorecard: five weight sliders (0, 1 or 2), one bar per option."""
     data = load("policy_options")
     table = score_table(data)
-    equal = weighted_scores(scores=table)
     values, options = table.to_numpy(dtype=float), [str(o) for o in table.index]
+    equal = weighted_scores(scores=table)
+    criterion = {v: k for k, v in _CONTROL.items()}
 
     def model(**weights):
-        w, notes = clean_weights(weights)
-        return _rank_frame(w, notes, values, options)
+        w, notes = clean_weights({criterion.get(k, k): v for k, v in weights.items()})
+        return _explorer_frame(_rank_frame(w, notes, values, options))
 
     return Explorer(
         title="Your weights, their ranking: six options for EU–Türkiye security cooperation",
         description=("Horizontal bars give each option's weighted score on a scale from 1 (worst) to 5 (best), "
                      "best first, with its rank written beside the bar. Five sliders set how much each criterion "
                      "counts: 0 (ignore), 1 (normal) or 2 (double). The scores behind the bars are the course "
-                     f"authors' judgements, not measurements. With equal weights {equal.iloc[0]['label']} comes "
-                     f"first and {equal.iloc[-1]['label']} last; weighting security and Ankara's feasibility lifts "
-                     "the defence-industrial option, weighting cost and EU feasibility lifts the status quo."),
-        controls=[Slider(c, CRITERION_LABELS[c], 0, 2, 1, 1, unit="weight") for c in CRITERIA],
+                     "authors' judgements, and averaging them is a heuristic, not a measurement. With equal weights "
+                     f"{equal.iloc[0]['label']} comes first and {equal.iloc[-1]['label']} last; weighting security "
+                     "and Ankara's feasibility lifts the defence-industrial option, weighting cost and EU "
+                     "feasibility lifts the status quo."),
+        controls=[Slider(_CONTROL[c], CRITERION_LABELS[c], 0, 2, 1, 1, unit="weight") for c in CRITERIA],
         model=model,
         view=_view,
         source=source_line(data),
         summary=_summary,
+    )
+
+
+# -- which option wins under which weights --------------------------------------------------
+
+def _lower(text: str) -> str:
+    """``text`` with its first letter in lower case (names such as "EU" and "Ankara" keep theirs)."""
+    return text[:1].lower() + text[1:]
+
+
+def _pair_id(pair: tuple[str, str]) -> str:
+    return f"{_CONTROL[pair[0]]}-{_CONTROL[pair[1]]}"
+
+
+_PAIR_IDS = {_pair_id(p): p for p in PAIRS}
+
+
+def _pair(pair) -> tuple[str, str]:
+    """Two different criteria from a pair id (``"security-eu"``) or two criterion names."""
+    if isinstance(pair, str):
+        if pair in _PAIR_IDS:
+            return _PAIR_IDS[pair]
+        raise ValueError(f"unknown pair {pair!r}; use one of {', '.join(_PAIR_IDS)} or two criterion names")
+    try:
+        first, second = pair
+    except (TypeError, ValueError):
+        raise ValueError("a pair is two criteria, such as ('security_benefit', 'values')") from None
+    aliases = _aliases()
+    names = [aliases.get(str(n).strip().lower()) for n in (first, second)]
+    if None in names:
+        raise ValueError(f"unknown criterion in {pair!r}; the criteria are {', '.join(CRITERIA)}")
+    if names[0] == names[1]:
+        raise ValueError("the two axes need two different criteria")
+    return names[0], names[1]
+
+
+def _level(value, name: str) -> float:
+    w, note = _one_weight(name, value)
+    if note:
+        raise ValueError(note.replace("so it counts as 0", "so the map cannot use it"))
+    return w
+
+
+def _winners(weights: np.ndarray, table: pd.DataFrame) -> list[tuple[str, list[str], float]]:
+    """For each row of weights (k x 5): the winning option(s) and the top score (NaN if all weights are 0)."""
+    names = [str(o) for o in table.index]
+    zero = weights.sum(axis=1) == 0
+    safe = np.where(zero[:, None], 1.0, weights)
+    scores = _scores(safe, table.to_numpy(dtype=float))
+    ranks, _ = _ranks(scores)
+    out = []
+    for k in range(len(weights)):
+        if zero[k]:
+            out.append(("none", [], float("nan")))
+            continue
+        first = [names[i] for i in np.flatnonzero(ranks[k] == 1)]
+        out.append(("tie" if len(first) > 1 else "one", first, float(scores[k].max())))
+    return out
+
+
+def _legend(option: str) -> str:
+    return f"{CODES.get(option, option[:2].upper())}: {SHORT_LABELS.get(option, option)}"
+
+
+_TIE_LEGEND = f"{TIE_CODE}: Tie for first"
+_NONE_LEGEND = f"{NONE_CODE}: No weight at all"
+
+
+def winner_map(pair=PAIRS[0], others=1, scores: pd.DataFrame | None = None, levels=MAP_LEVELS) -> pd.DataFrame:
+    """Which option ranks first as the weights of two criteria move, the other three held at ``others``.
+
+    ``pair`` is two criteria (the first across, the second up) or a pair id such as ``"security-values"``;
+    ``levels`` are the weights tried on each axis (0 to 4 in steps of 0.5). One row per cell: ``x`` and
+    ``y`` (the two weights), ``legend`` (the winner's code and name, or a tie, or no weight at all when
+    every weight is 0), ``tied`` (the tied options' names, else empty) and ``equal`` (True in the cell
+    where all five weights are equal).
+    """
+    across, up = _pair(pair)
+    others = _level(others, "the other criteria")
+    try:
+        levels = sorted({_level(v, "an axis level") for v in levels})
+    except TypeError:
+        raise ValueError("levels must be a list of numbers such as (0, 1, 2)") from None
+    if not levels:
+        raise ValueError("levels must hold at least one weight")
+    table = score_table() if scores is None else validate_scores(scores)
+    cells = list(itertools.product(levels, levels))
+    weights = np.array([[x if c == across else y if c == up else others for c in CRITERIA] for x, y in cells])
+    rows = []
+    for (x, y), (kind, first, _) in zip(cells, _winners(weights, table), strict=True):
+        legend = {"none": _NONE_LEGEND, "tie": _TIE_LEGEND}.get(kind) or _legend(first[0])
+        rows.append({"x": x, "y": y, "legend": legend,
+                     "tied": " and ".join(SHORT_LABELS.get(o, o) for o in first) if kind == "tie" else "",
+                     "equal": bool(others > 0 and x == y == others)})
+    out = pd.DataFrame(rows)
+    out.attrs = {"pair": (across, up), "others": others}
+    return out
+
+
+def weight_to_win(option: str, criterion: str, others=1, levels=MAP_LEVELS) -> float | None:
+    """The smallest weight on ``criterion`` (other criteria at ``others``) at which ``option`` ranks first.
+
+    Joint first counts. ``None`` if no weight in ``levels`` puts the option first.
+    """
+    table = score_table()
+    if option not in set(table.index):
+        raise ValueError(f"unknown option {option!r}; the options are {', '.join(OPTIONS)}")
+    crit = _aliases().get(str(criterion).strip().lower())
+    if crit is None:
+        raise ValueError(f"unknown criterion {criterion!r}; the criteria are {', '.join(CRITERIA)}")
+    others = _level(others, "the other criteria")
+    levels = sorted({_level(v, "a level") for v in levels})
+    weights = np.array([[w if c == crit else others for c in CRITERIA] for w in levels])
+    for w, (_, first, _) in zip(levels, _winners(weights, table), strict=True):
+        if option in first:
+            return w
+    return None
+
+
+_MAP_SIZE = 300
+
+
+def _map_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
+    domain = [_legend(o) for o in OPTIONS] + [_TIE_LEGEND, _NONE_LEGEND]
+    colours = [_MAP_COLOURS[CODES[o]] for o in OPTIONS] + [_MAP_COLOURS[TIE_CODE], _MAP_COLOURS[NONE_CODE]]
+    levels = [float(v) for v in MAP_LEVELS]
+    base = alt.Chart().encode(
+        x=alt.X("x:O", title="Weight of the first criterion (across)", sort=levels,
+                axis=alt.Axis(labelAngle=0, labelExpr="format(datum.value, '.1~f')")),
+        y=alt.Y("y:O", title="Weight of the second criterion (up)", sort=list(reversed(levels)),
+                axis=alt.Axis(labelExpr="format(datum.value, '.1~f')")),
+    )
+    tips = [alt.Tooltip("legend:N", title="Ranks first"), alt.Tooltip("tied:N", title="Tied"),
+            alt.Tooltip("x:Q", title="Weight across"), alt.Tooltip("y:Q", title="Weight up")]
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
+        color=alt.Color("legend:N", scale=alt.Scale(domain=domain, range=colours),
+                        legend=alt.Legend(title="Ranks first", orient="bottom", columns=2, labelLimit=220,
+                                          symbolStrokeColor="#666666", symbolStrokeWidth=0.5)),
+        tooltip=tips)
+    codes = base.mark_text(fontSize=11, color="#1a1a1a").encode(text="code:N", tooltip=tips).transform_calculate(
+        code="split(datum.legend, ':')[0]")
+    equal = base.mark_rect(fill=None, stroke="#000000", strokeWidth=2.5).encode(tooltip=tips).transform_filter(
+        "datum.equal")
+    return alt.layer(cells, codes, equal, data=frame).properties(width=_MAP_SIZE, height=_MAP_SIZE)
+
+
+def _map_summary(frame: pd.DataFrame) -> str:
+    across, up = frame.attrs.get("pair", PAIRS[0])
+    counts = frame["legend"].value_counts()
+    parts = [f"{label.split(': ', 1)[1]} in {n}" for label, n in counts.items() if label != _NONE_LEGEND]
+    return (f"{CRITERION_LABELS[across]} across, {_lower(CRITERION_LABELS[up])} up, the other three weighted "
+            f"{frame.attrs.get('others', 1):g}: of {len(frame)} cells, " + "; ".join(parts) + ".")
+
+
+def winner_explorer() -> Explorer:
+    """The winner map: choose two criteria and the weight of the other three; cells show who ranks first."""
+    data = load("policy_options")
+    table = score_table(data)
+    pair_labels = [f"{CRITERION_LABELS[a]} across, {_lower(CRITERION_LABELS[b])} up" for a, b in PAIRS]
+    default = _pair_id(DEFAULT_PAIR)
+    first = winner_map(_PAIR_IDS[default], 1, table)
+    counts = first["legend"].value_counts()
+    lead = counts.index[0].split(": ", 1)[1]
+
+    def model(pair, others):
+        pair_ = _PAIR_IDS.get(pair, _PAIR_IDS[default])
+        return winner_map(pair_, others, table)
+
+    return Explorer(
+        title="Which option wins under which weights",
+        description=(f"A grid of {len(MAP_LEVELS)} by {len(MAP_LEVELS)} cells. Across and up are the weights of two "
+                     f"criteria, from {MAP_LEVELS[0]:g} to {MAP_LEVELS[-1]:g}; the other three criteria keep the "
+                     "weight chosen below. Each cell is coloured, and marked with a two-letter code, by the option "
+                     "that ranks first there; the outlined cell is the one where all five weights are equal. "
+                     f"With {_lower(CRITERION_LABELS[DEFAULT_PAIR[0]])} across, "
+                     f"{_lower(CRITERION_LABELS[DEFAULT_PAIR[1]])} up and the others at 1, {lead} ranks first in "
+                     f"{int(counts.iloc[0])} of {len(first)} cells. The scores are the course authors' "
+                     "judgements; the map shows how far a ranking built on them depends on the weights."),
+        controls=[Choice("pair", "Criteria on the axes", list(_PAIR_IDS), default=default, labels=pair_labels),
+                  Slider("others", "Weight of the other three criteria", 0, 2, 1, 1, unit="weight")],
+        model=model,
+        view=_map_view,
+        source=source_line(data),
+        summary=_map_summary,
     )
 
 
@@ -455,6 +687,24 @@ def scores_figure():
                   data=data)
 
 
+class _Table:
+    """A small accessible HTML table with a caption and a source line."""
+
+    def __init__(self, header: list[str], rows: list[list[str]], caption: str, source: str):
+        self.header, self.rows, self.caption, self.source = header, rows, caption, source
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        head = "".join(f'<th scope="col">{e(h)}</th>' for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in self.rows)
+        return (f'<div class="ck-table"><table><caption>{e(self.caption)}</caption><thead><tr>{head}</tr></thead>'
+                f'<tbody>{body}</tbody></table><p class="ck-source">{e(self.source)}</p></div>')
+
+    def __repr__(self) -> str:
+        lines = [self.caption, " | ".join(self.header)] + [" | ".join(map(str, r)) for r in self.rows] + [self.source]
+        return "\n".join(lines)
+
+
 def evidence_table(option: str | None = None) -> _Table:
     """The evidence behind every score (or one option's), with its publisher, as an HTML table."""
     data = load("policy_options")
@@ -462,6 +712,9 @@ def evidence_table(option: str | None = None) -> _Table:
         if option not in set(data["option"]):
             raise ValueError(f"unknown option {option!r}; the options are {', '.join(OPTIONS)}")
         data = data[data["option"] == option]
+    order = {(o, c): (i, j) for i, o in enumerate(OPTIONS) for j, c in enumerate(CRITERIA)}
+    data = data.iloc[sorted(range(len(data)), key=lambda k: order.get(
+        (data["option"].iloc[k], data["criterion"].iloc[k]), (99, 99)))]
     publishers = {s["id"]: s.get("publisher", "") for s in sources(data)}
     rows = [[SHORT_LABELS.get(r.option, r.option), CRITERION_LABELS[r.criterion], str(r.score), r.evidence,
              publishers.get(r.source, r.source)] for r in data.itertuples()]
@@ -471,7 +724,7 @@ def evidence_table(option: str | None = None) -> _Table:
 
 
 def sensitivity_figure(levels=WEIGHT_LEVELS):
-    """How often each option ranks first over every weight setting of the explorer."""
+    """How often each option ranks first over every weight setting of the ranking explorer."""
     table = first_place(levels)
     table["text"] = [f"{f} of {s} ({p:.0f}%)" for f, s, p in zip(table["first"], table["settings"], table["share"], strict=True)]
     order = table["label"].tolist()
@@ -494,9 +747,9 @@ def sensitivity_figure(levels=WEIGHT_LEVELS):
         title += f"; {' and '.join(never)} never does"
     return figure(chart, title=title,
                   description=(f"Bars show, for each option, in how many of the {total} weight settings of the "
-                               "explorer (each criterion weighted 0, 1 or 2, not all zero) it ranks first or joint "
-                               f"first. {parts}. Ties give every tied option a first place, so the shares add up "
-                               "to more than 100%."),
+                               "ranking explorer (each criterion weighted 0, 1 or 2, not all zero) it ranks first or "
+                               f"joint first. {parts}. Ties give every tied option a first place, so the shares add "
+                               "up to more than 100%."),
                   data=load("policy_options"))
 
 
@@ -533,11 +786,10 @@ def rank_figure(levels=WEIGHT_LEVELS):
                   data=load("policy_options"))
 
 
-# -- scenario indicators (read-only use of chapters 1–5 data) --------------------------
+# -- scenario indicators (read-only use of chapters 1–5) ---------------------------------
 
 INDICATORS = {
     "defence": "Türkiye's defence spending (% of GDP)",
-    "gas_share": "Russia's share of EU gas imports (%)",
     "russian_pipeline": "Russian pipeline gas to Europe (bcm)",
     "syrians": "Syrians under temporary protection (million)",
     "exports": "Turkish defence exports, SSB (billion USD)",
@@ -547,6 +799,7 @@ INDICATORS = {
 SINCE = 2021
 
 
+@cached
 def _indicators(since: int = SINCE) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """Each indicator from ``since`` on, as (series of year/value, the dataset rows it was computed from)."""
     if isinstance(since, bool) or not isinstance(since, numbers.Integral):
@@ -556,22 +809,14 @@ def _indicators(since: int = SINCE) -> dict[str, tuple[pd.DataFrame, pd.DataFram
     tur = nato[nato["iso3"] == "TUR"].sort_values(["year", "release"]).groupby("year").tail(1)
     out["defence"] = (pd.DataFrame({"year": tur["year"], "value": tur["pct_gdp"]}), tur)
 
-    gas = load("eu_gas_imports")
-    ru = gas[(gas["iso3"] == "RUS") & (gas["route"] == "total") & (gas["source"] == "ec-repowereu-3y-2025")
-             & gas["share_pct"].notna()]
-    out["gas_share"] = (pd.DataFrame({"year": ru["year"], "value": ru["share_pct"]}), ru)
-
     flows = load("corridor_flows")
     rp = flows[flows["pipeline"].str.startswith("All Russian pipeline routes")]
     out["russian_pipeline"] = (pd.DataFrame({"year": rp["year"], "value": rp["flow_bcm"]}), rp)
 
-    ref = load("refugees_turkiye")
-    syr = ref[ref["population"] == "Syrians under temporary protection"].sort_values(["year", "as_of"])
-    syr = syr.groupby("year").tail(1)
+    syr = ch3.population(ch3.SYRIANS).sort_values(["year", "to"], kind="stable").groupby("year").tail(1)
     out["syrians"] = (pd.DataFrame({"year": syr["year"], "value": syr["people"].astype(float) / 1e6}), syr)
 
-    exp = load("turkiye_defence_exports")
-    ssb = exp[exp["measure"] == "ssb_headline"]
+    ssb = ch4.exports("ssb_headline")
     out["exports"] = (pd.DataFrame({"year": ssb["year"], "value": ssb["exports_usd_million"] / 1000}), ssb)
 
     trade = load("central_asia_trade")
@@ -595,12 +840,12 @@ def indicator_series(since: int = SINCE) -> dict[str, pd.DataFrame]:
     """Each indicator's series from ``since`` on: ``year`` and ``value``, keyed as in :data:`INDICATORS`.
 
     Rules, so that each series stays on one basis: NATO spending keeps, for every year, the figure of
-    the latest release; Russia's gas share keeps the Commission's REPowerEU review series only; the
-    refugee series keeps, for every year, the latest-dated interior ministry/PMM count; exports keep
-    SSB's headline measure only; the Uzbek share divides trade with Türkiye by total trade in the years
-    that have both.
+    the latest release; the refugee series keeps, for every year, the latest-dated count of Syrians
+    under temporary protection (chapter 3's :func:`~coursekit.chapters.ch3.population`); exports keep
+    SSB's headline measure only (chapter 4's :func:`~coursekit.chapters.ch4.exports`); the Uzbek share
+    divides trade with Türkiye by total trade in the years that have both.
     """
-    return {key: series for key, (series, _) in _indicators(since).items()}
+    return {key: series.copy() for key, (series, _) in _indicators(since).items()}
 
 
 def indicator_table() -> _Table:
@@ -614,12 +859,12 @@ def indicator_table() -> _Table:
         rows.append([INDICATORS[key], f"{first['value']:.{digits}f} ({int(first['year'])})",
                      f"{last['value']:.{digits}f} ({int(last['year'])})", f"{change:+.{digits}f}"])
     return _Table(["Indicator", f"First value from {SINCE}", "Latest value", "Change"], rows,
-                  caption=f"Six indicators to watch up to 2030, from the datasets of chapters 1–5 ({SINCE} onwards)",
+                  caption=f"{len(ind)} indicators to watch up to 2030, from the datasets of chapters 1–5 ({SINCE} onwards)",
                   source=source_line(*[rows_ for _, rows_ in ind.values()]))
 
 
 def indicator_figure():
-    """Small multiples of the six indicators, each on its own scale."""
+    """Small multiples of the indicators, each on its own scale."""
     ind = _indicators()
     long = pd.concat([s.assign(indicator=INDICATORS[k]) for k, (s, _) in ind.items()], ignore_index=True)
     order = [INDICATORS[k] for k in ind]
@@ -641,237 +886,101 @@ def indicator_figure():
         first, last = frame.iloc[0], frame.iloc[-1]
         parts.append(f"{INDICATORS[key]}: {first['value']:.2f} in {int(first['year'])}, "
                      f"{last['value']:.2f} in {int(last['year'])}")
-    return figure(chart, title=f"Since {SINCE}, Europe's reliance on Russian gas has shrunk while Türkiye's defence "
+    return figure(chart, title=f"Since {SINCE}, Russian pipeline gas to Europe has shrunk while Türkiye's defence "
                                "effort and exports have grown",
-                  description=(f"Six small line charts, each on its own scale, of indicators drawn from chapters 1–5, "
-                               f"from {SINCE} on. "
-                               + "; ".join(parts) + ". Series have few points, and some are estimates or "
-                               "figures relayed by the press; see each dataset's notes."),
+                  description=(f"{len(ind)} small line charts, each on its own scale, of indicators drawn from "
+                               f"chapters 1–5, from {SINCE} on. " + "; ".join(parts) + ". Series have few points, "
+                               "and some are estimates or figures relayed by the press; see each dataset's notes."),
                   data=[rows for _, rows in ind.values()])
 
 
-class _Table:
-    """A small accessible HTML table with a caption and a source line."""
+# -- facts: what the content file's answers and texts name ---------------------------------------
 
-    def __init__(self, header: list[str], rows: list[list[str]], caption: str, source: str):
-        self.header, self.rows, self.caption, self.source = header, rows, caption, source
-
-    def _repr_html_(self) -> str:
-        e = html.escape
-        head = "".join(f'<th scope="col">{e(h)}</th>' for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in self.rows)
-        return (f'<div class="ck-table"><table><caption>{e(self.caption)}</caption><thead><tr>{head}</tr></thead>'
-                f'<tbody>{body}</tbody></table><p class="ck-source">{e(self.source)}</p></div>')
-
-    def __repr__(self) -> str:
-        lines = [self.caption, " | ".join(self.header)] + [" | ".join(map(str, r)) for r in self.rows] + [self.source]
-        return "\n".join(lines)
-
-
-# -- exercises ------------------------------------------------------------------------
-
+#: The weights of the chapter's hand-computation exercise, and the option it asks about.
 EX_WEIGHTS = {"security_benefit": 2, "eu_feasibility": 1, "ankara_feasibility": 1, "cost": 0, "values": 0}
 EX_OPTION = "defence_industrial"
+#: SAFE events of the ordering exercise, by their timeline titles.
+SAFE_EVENTS = ("SAFE regulation adopted", "Commission confirms Turkish SAFE request", "UK-EU SAFE talks collapse",
+               "Member states endorse Canada's SAFE deal", "First SAFE loans cleared")
 
 
-def _ex_score() -> float:
-    frame = weighted_scores(EX_WEIGHTS)
-    return float(frame.set_index("option").loc[EX_OPTION, "score"])
+def order_of(titles=SAFE_EVENTS) -> list[str]:
+    """Timeline titles sorted by their date (chapter 0's timeline)."""
+    from . import ch0
+
+    return ch0.order_of(titles)
 
 
-def _ex_raw_sum() -> float:
-    row = score_table().loc[EX_OPTION]
-    return float(sum(EX_WEIGHTS[c] * row[c] for c in CRITERIA))
-
-
-def _ex_plain_mean() -> float:
-    return float(score_table().loc[EX_OPTION].mean())
+def _ex_row() -> pd.Series:
+    return score_table().loc[EX_OPTION]
 
 
 def _second_place() -> list[str]:
     frame = weighted_scores()
-    return frame[frame["rank"] == 2]["option"].tolist()
+    return frame.loc[frame["rank"] == 2, "label"].tolist()
 
 
-class _OptionAliases(dict):
-    """Normalised option names (full or short labels) -> option id, read from the data on first use."""
-
-    def get(self, key, default=None):
-        if not self:
-            from ..exercises import _norm
-
-            data = load("policy_options")
-            for option, label in zip(data["option"], data["option_label"], strict=True):
-                self[_norm(label)] = option
-            for option, label in SHORT_LABELS.items():
-                self[_norm(label)] = option
-        return super().get(key, default)
-
-
-def _equal_weight_winner() -> str:
-    return weighted_scores().iloc[0]["option"]
-
-
-def _first_share(split: bool = False, include_zero: bool = False) -> float:
+def _first(key: str, option: str | None = None) -> float:
     fp = first_place().set_index("option")
-    winner = _equal_weight_winner()
-    if include_zero:
-        return 100 * fp.loc[winner, "first"] / (fp.loc[winner, "settings"] + 1)
-    if split:
-        table = score_table().to_numpy(dtype=float)
-        ranks, _ = _ranks(_scores(weight_settings(), table))
-        firsts = ranks == 1
-        credit = firsts / firsts.sum(axis=1, keepdims=True)
-        i = list(score_table().index).index(winner)
-        return 100 * credit[:, i].sum() / len(ranks)
-    return float(fp.loc[winner, "share"])
+    return float(fp.loc[option or weighted_scores().iloc[0]["option"], key])
 
 
-def _exports(year: int, measure: str) -> float:
-    ex = load("turkiye_defence_exports")
-    row = ex[(ex["year"] == year) & (ex["measure"] == measure)]
-    return float(row["exports_usd_million"].iloc[0])
+def _first_share_split() -> float:
+    """The equal-weights winner's share when a tie gives each tied option a fraction of the first place."""
+    table = score_table()
+    ranks, _ = _ranks(_scores(weight_settings(), table.to_numpy(dtype=float)))
+    firsts = ranks == 1
+    credit = firsts / firsts.sum(axis=1, keepdims=True)
+    i = list(table.index).index(weighted_scores().iloc[0]["option"])
+    return 100 * credit[:, i].sum() / len(ranks)
 
 
 def _syrians() -> tuple[float, float]:
-    ref = load("refugees_turkiye")
-    syr = ref[ref["population"] == "Syrians under temporary protection"]
-    peak = float(syr["people"].max())
-    latest = float(syr.sort_values("as_of")["people"].iloc[-1])
-    return peak, latest
+    return float(ch3.peak(ch3.SYRIANS)["people"]), float(ch3.latest(ch3.SYRIANS)["people"])
 
 
-def _syrians_fall() -> float:
-    peak, latest = _syrians()
-    return 100 * (peak - latest) / peak
+def _russian_pipeline_latest() -> pd.Series:
+    return indicator_series()["russian_pipeline"].iloc[-1]
 
 
-register(
-    NumberExercise(
-        "ch6-weighted-score", expected=_ex_score, abs_tol=0.005, unit="points",
-        hint="Multiply each score by its weight, add the products, then divide by the sum of the weights (here 4).",
-        explanation="The weighted score is the weighted average of the option's scores, so it stays between 1 and 5.",
-        near=[(_ex_raw_sum, "That is the weighted sum. Divide it by the sum of the weights to get back onto the 1–5 scale."),
-              (lambda: _ex_raw_sum() / len(CRITERIA),
-               "You divided by the number of criteria (5). Divide by the sum of the weights instead: criteria weighted 0 do not count."),
-              (_ex_plain_mean, "That is the plain average of all five scores: it ignores the weights.")]),
-    SetExercise(
-        "ch6-second-place", expected=_second_place, noun="options", aliases=_OptionAliases(),
-        hint="Set every slider to 1 (the default) and read the rank labels; '=2nd' marks a tie. "
-             "Or run ch6.weighted_scores() and look at the rank column."),
-    NumberExercise(
-        "ch6-first-share", expected=_first_share, abs_tol=0.1, unit="%",
-        hint="ch6.first_place() counts, for every option, the weight settings in which it ranks first. "
-             "Divide the count by the number of settings and multiply by 100.",
-        explanation="Ranking first in about two settings out of three makes it the most robust option, but not a certain one.",
-        near=[(lambda: float(first_place().set_index("option").loc[_equal_weight_winner(), "first"]),
-               "That is the number of settings, not the percentage: divide by the number of settings and multiply by 100."),
-              (lambda: _first_share(include_zero=True),
-               "You counted 243 settings. The all-zero setting is left out (it falls back to equal weights), so there are 242."),
-              (lambda: _first_share(split=True),
-               "You shared out ties. The question counts joint first places as first places.")]),
-    NumberExercise(
-        "ch6-exports-growth", expected=lambda: _exports(2024, "tim_goods") / _exports(2014, "tim_goods"),
-        rel_tol=0.005, unit="times",
-        hint="Keep only the rows whose measure is 'tim_goods', then divide the 2024 value by the 2014 value.",
-        explanation="That is growth on one consistent measure. The 'topped 7 billion' figure is SSB's broader headline, "
-                    "which adds NATO-project and service exports: compare it with TİM's 2024 figure in the same table "
-                    "before you repeat the claim.",
-        near=[(lambda: _exports(2024, "ssb_headline") / _exports(2014, "tim_goods"),
-               "You divided SSB's 2024 headline by TİM's 2014 figure: two different measures. Use tim_goods for both years."),
-              (lambda: _exports(2014, "tim_goods") / _exports(2024, "tim_goods"),
-               "You divided the earlier year by the later one; the growth factor is 2024 divided by 2014."),
-              (lambda: 100 * (_exports(2024, "tim_goods") / _exports(2014, "tim_goods") - 1),
-               "That is the percentage increase. The question asks for the factor (how many times larger).")]),
-    NumberExercise(
-        "ch6-syrians-fall", expected=_syrians_fall, abs_tol=0.1, unit="%",
-        hint="Filter population == 'Syrians under temporary protection'. The peak is the maximum of 'people'; "
-             "the latest figure is the one with the latest 'as_of' date. Fall = (peak − latest) / peak × 100.",
-        explanation="The fall partly reflects returns to Syria after December 2024, but also re-registration and "
-                    "other exits; the data alone do not tell these causes apart.",
-        near=[(lambda: 100 * (_syrians()[0] - _syrians()[1]) / _syrians()[1],
-               "You divided by the latest figure. A fall from the peak is measured relative to the peak."),
-              (lambda: 100 * _syrians()[1] / _syrians()[0],
-               "That is the latest figure as a percentage of the peak; the fall is 100 minus this.")]),
-    ChoiceExercise(
-        "ch6-scenario-signal",
-        options={
-            "a": "Deep partnership: the Commission took Türkiye's request seriously, so integration is under way.",
-            "b": "Transactional cooperation: Turkish industry keeps a limited, capped route into EU-funded projects "
-                 "through member states, while a single member state can block a formal agreement.",
-            "c": "Rupture: the veto shows that cooperation has broken down.",
-            "d": "None: one episode says nothing about any scenario.",
-        },
-        correct="b",
-        feedback={
-            "a": "A formal request that stalls for want of unanimity is the opposite of integration: no bilateral "
-                 "agreement was concluded, while Canada's was.",
-            "b": "Yes. Cooperation continues where it pays and needs no unanimous decision (capped participation via "
-                 "member states' plans), while the political track stays blocked. That is the transactional pattern.",
-            "c": "A rupture would mean cooperation stopping. Here the industrial route through member states stayed "
-                 "open and high-level dialogues continued.",
-            "d": "One episode cannot settle the question, but it is evidence. Scenario thinking asks which storyline "
-                 "each new fact fits best.",
-        },
-        hint="Look at what stayed possible as well as what was blocked, and compare with the three scenario descriptions."),
-)
-
-
-# -- quiz -----------------------------------------------------------------------------
-
-def _timeline_year(title: str) -> int:
-    tl = load("timeline")
-    return int(tl.loc[tl["title"] == title, "year"].iloc[0])
-
-
-def _russian_pipeline_latest() -> tuple[int, float]:
-    s = indicator_series()["russian_pipeline"].iloc[-1]
-    return int(s["year"]), float(s["value"])
-
-
-def quiz() -> Quiz:
-    fp = first_place().set_index("option")
-    equal = weighted_scores()
-    top = equal.iloc[0]
-    year, bcm = _russian_pipeline_latest()
-    return Quiz("ch6", [
-        MultipleChoice("Under the SAFE regulation, what does a third country such as Türkiye need to take part "
-                       "beyond supplying capped components?", [
-                           Option("A bilateral agreement with the EU, which needs the unanimous approval of member states", True,
-                                  "Greece's foreign ministry said in December 2025 that such an agreement needs unanimity and "
-                                  "that it would not allow one with Türkiye."),
-                           Option("A simple majority vote in the European Parliament", False,
-                                  "SAFE is a Council regulation; third-country agreements are decided by member states."),
-                           Option("NATO's approval", False,
-                                  "NATO and the EU are separate organisations; SAFE is an EU instrument."),
-                       ]),
-        Numeric("With every criterion weighted equally, what weighted score does the top-ranked option get? "
-                "(two decimals)", round(float(top["score"]), 2), 0.01, "points",
-                f"{top['label']} scores {top['score']:.2f}: the plain average of its five scores."),
-        Numeric("Over the explorer's weight settings, in how many does accession revival rank first?",
-                int(fp.loc["accession_revival", "first"]), 0, "settings",
-                f"It ranks first in {int(fp.loc['accession_revival', 'first'])} of {int(fp.loc['accession_revival', 'settings'])}"
-                " settings: on the authors' scores, defence-industrial cooperation matches or beats it on every "
-                "criterion, so no weighting can lift it to the top."),
-        MultipleChoice("You double every weight (all sliders from 1 to 2). What happens to the ranking?", [
-            Option("Nothing: only the weights' proportions matter", True,
-                   "The weighted score divides by the sum of the weights, so scaling them all by the same factor cancels out."),
-            Option("Every score doubles", False, "The scores stay between 1 and 5 because the weights are normalised."),
-            Option("The options with the highest scores gain most", False,
-                   "Scaling every weight equally changes no option's score."),
-        ]),
-        MultipleChoice("What are the 1–5 scores in the scorecard?", [
-            Option("Judgements by the course authors, each backed by one sourced line of evidence", True,
-                   "They are not measurements; you are invited to re-score them and to defend your changes."),
-            Option("Official ratings published by the European Commission", False,
-                   "No institution publishes such ratings; the course authors wrote them."),
-            Option("Results of an opinion poll in the EU and Türkiye", False, "No poll is involved."),
-        ]),
-        Numeric("In which year did the Council of the EU conclude that Türkiye's accession talks were at a standstill?",
-                _timeline_year("Council declares talks at a standstill"), 0, "",
-                "In June 2018 ministers concluded that no further chapters could be opened or closed."),
-        Numeric(f"How many bcm of Russian pipeline gas reached Europe by all routes in {year}, the latest year in "
-                "the course data?", bcm, 0.05, "bcm",
-                "With transit through Ukraine over, TurkStream across the Black Sea to Türkiye was the remaining route, "
-                "which is why Türkiye matters for the EU's plan to phase out Russian gas."),
-    ], title="Self-check quiz: Chapter 6")
+FACTS = {
+    # the scorecard by hand
+    "ex_score": lambda: float(weighted_scores(EX_WEIGHTS).set_index("option").loc[EX_OPTION, "score"]),
+    "ex_raw_sum": lambda: float(sum(EX_WEIGHTS[c] * _ex_row()[c] for c in CRITERIA)),
+    "ex_by_five": lambda: float(sum(EX_WEIGHTS[c] * _ex_row()[c] for c in CRITERIA)) / len(CRITERIA),
+    "ex_plain_mean": lambda: float(_ex_row().mean()),
+    "equal_top_score": lambda: round(float(weighted_scores().iloc[0]["score"]), 2),
+    "equal_winner": lambda: weighted_scores().iloc[0]["label"],
+    "equal_last": lambda: weighted_scores().iloc[-1]["label"],
+    "second_place": _second_place,
+    # sensitivity
+    "settings_total": lambda: int(first_place()["settings"].iloc[0]),
+    "first_count": lambda: int(_first("first")),
+    "first_share": lambda: _first("share"),
+    "first_share_with_zero": lambda: 100 * _first("first") / (_first("settings") + 1),
+    "first_share_split": _first_share_split,
+    "accession_first": lambda: int(_first("first", "accession_revival")),
+    "ankara_weight_for_di": lambda: weight_to_win("defence_industrial", "ankara_feasibility"),
+    "map_cells": lambda: len(MAP_LEVELS) ** 2,
+    # chapter 4's defence exports: one measure
+    "exports_factor": lambda: ch4.export_value(2024, "tim_goods") / ch4.export_value(2014, "tim_goods"),
+    "exports_mixed": lambda: ch4.export_value(2024, "ssb_headline") / ch4.export_value(2014, "tim_goods"),
+    "exports_inverse": lambda: ch4.export_value(2014, "tim_goods") / ch4.export_value(2024, "tim_goods"),
+    "exports_growth_pct": lambda: ch4.export_growth(2014, 2024, "tim_goods"),
+    "exports_tim_2024": lambda: ch4.export_value(2024, "tim_goods") / 1000,
+    "exports_ssb_2024": lambda: ch4.export_value(2024, "ssb_headline") / 1000,
+    # chapter 3's Syrians under temporary protection
+    "syrians_peak": lambda: int(_syrians()[0]),
+    "syrians_peak_date": lambda: str(ch3.peak(ch3.SYRIANS)["as_of"]),
+    "syrians_latest": lambda: int(_syrians()[1]),
+    "syrians_latest_date": lambda: str(ch3.latest(ch3.SYRIANS)["as_of"]),
+    "syrians_fall": lambda: 100 * (_syrians()[0] - _syrians()[1]) / _syrians()[0],
+    "syrians_fall_vs_latest": lambda: 100 * (_syrians()[0] - _syrians()[1]) / _syrians()[1],
+    "syrians_latest_share": lambda: 100 * _syrians()[1] / _syrians()[0],
+    "syrians_fall_fraction": lambda: (_syrians()[0] - _syrians()[1]) / _syrians()[0],
+    # the timeline and the indicators
+    "safe_order": order_of,
+    "pipeline_year": lambda: int(_russian_pipeline_latest()["year"]),
+    "pipeline_bcm": lambda: float(_russian_pipeline_latest()["value"]),
+    "indicator_count": lambda: len(INDICATORS),
+}
