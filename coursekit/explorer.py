@@ -4,18 +4,27 @@ An explorer is a pure model function (``model(**values) -> DataFrame``), a
 view that draws one state of it (``view(frame, values) -> alt.Chart``) and a
 list of controls. It displays as one notebook output carrying two MIME types:
 
-* ``application/vnd.jupyter.widget-view+json``: live ipywidgets controls that
-  re-run the model in the kernel (JupyterLab keeps this one);
+* ``application/vnd.jupyter.widget-view+json``: live ipywidgets controls
+  (JupyterLab keeps this one); a control move shows the book's chart at that
+  setting, with only its data swapped;
 * ``application/vnd.vegalite.v5+json``: the model precomputed at build time
   over every combination of control values, with the controls bound as
   Vega-Lite inputs that pick the matching state (the book keeps this one,
   so its controls work with no kernel).
+
+Both views draw from one table: the model over every combination of control
+values (``grid``), computed once and reused until a file in ``data/`` changes
+(keyed on the data's content, like :func:`coursekit.data.cached`). The chart
+is built once from it; a live redraw picks the rows of the new setting and
+swaps them into that chart, so a move costs a look-up, not a model run and a
+chart build.
 
 Inputs outside a control's range are clamped, never passed on.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import itertools
 import math
@@ -26,6 +35,7 @@ import altair as alt
 import pandas as pd
 
 from .charts import VEGALITE_MIME, caption_html, clean_spec, data_table_html, live_kernel
+from .data import fingerprint
 
 __all__ = ["Slider", "Choice", "Explorer"]
 
@@ -131,9 +141,8 @@ class Explorer:
     """An interactive chart of a model over its controls.
 
     ``view(frame, values)`` must build the chart from the model's output
-    alone; ``values`` (a dict of the current control values) may be used for
-    titles or reference lines in the live view and is ``None`` in the static
-    grid view, where it must not be needed.
+    alone (``values`` is ``None``): the chart is built once, over every
+    setting, and each view picks its setting's rows.
     """
 
     title: str
@@ -144,6 +153,7 @@ class Explorer:
     source: str
     summary: Callable[[pd.DataFrame], str] | None = None
     _names: list = field(init=False, repr=False)
+    _prepared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         self._names = [c.name for c in self.controls]
@@ -177,16 +187,27 @@ class Explorer:
         return clean_spec(self.chart(**values).to_dict())
 
     def grid(self) -> pd.DataFrame:
-        """The model over every combination of control values, with the controls as columns."""
+        """The model over every combination of control values, with the controls as columns ``ctl_<name>``."""
+        return self._prepare()["grid"].copy()
+
+    def _compute_grid(self) -> pd.DataFrame:
         frames = []
         for combo in itertools.product(*(c.values() for c in self.controls)):
             vals = dict(zip(self._names, combo))
             frames.append(self.model(**vals).assign(**{f"ctl_{k}": v for k, v in vals.items()}))
         return pd.concat(frames, ignore_index=True)
 
+    def _prepare(self) -> dict:
+        """The grid, the chart built from it, and each setting's rows: made once per content of ``data/``."""
+        version = fingerprint()
+        if self._prepared.get("version") != version:
+            grid = self._compute_grid()
+            spec = clean_spec(self._static_from(grid).to_dict())
+            self._prepared = {"version": version, "grid": grid, "spec": spec, **self._live_parts(grid, spec)}
+        return self._prepared
+
     # -- the static (book) view ------------------------------------------
-    def static_chart(self) -> alt.TopLevelMixin:
-        grid = self.grid()
+    def _static_from(self, grid: pd.DataFrame) -> alt.TopLevelMixin:
         params = [alt.param(name=f"p_{c.name}", value=c.default, bind=c.binding()) for c in self.controls]
         tests = []
         for c in self.controls:
@@ -199,17 +220,62 @@ class Explorer:
         chart = chart.add_params(*params).transform_filter(" && ".join(tests))
         return chart.properties(title=self.title, description=self.description)
 
+    def static_chart(self) -> alt.TopLevelMixin:
+        """The book's chart: every setting, picked by Vega-Lite inputs bound to the controls."""
+        return self._static_from(self._prepare()["grid"])
+
+    def static_spec(self) -> dict:
+        """The book's chart as a Vega-Lite spec (built once per content of ``data/``)."""
+        return copy.deepcopy(self._prepare()["spec"])
+
     # -- the live (JupyterLab) view --------------------------------------
+    def _live_parts(self, grid: pd.DataFrame, spec: dict) -> dict:
+        """What a live redraw needs: the chart without its data and inputs, and each setting's rows and frame."""
+        ctl = [f"ctl_{n}" for n in self._names]
+        keyed = {name: rows for name, rows in spec.get("datasets", {}).items()
+                 if rows and isinstance(rows[0], dict) and all(c in rows[0] for c in ctl)}
+        if not keyed:
+            raise ValueError(f"explorer '{self.title}': its chart has no data with the control columns "
+                             "(build every layer from the model's table)")
+        skeleton = {k: v for k, v in spec.items() if k != "datasets"}
+        for p in _walk_params(skeleton):
+            if str(p.get("name", "")).startswith("p_"):
+                p.pop("bind", None)  # JupyterLab shows the ipywidgets controls instead
+        rows: dict = {}
+        for name, records in keyed.items():
+            for record in records:
+                rows.setdefault(tuple(record[c] for c in ctl), {}).setdefault(name, []).append(record)
+        frames = {}
+        if self.summary:
+            for key, part in grid.groupby(ctl, sort=False):
+                frames[key if isinstance(key, tuple) else (key,)] = part.drop(columns=ctl).reset_index(drop=True)
+        return {"skeleton": skeleton, "rows": rows, "frames": frames, "empty": dict.fromkeys(keyed, []),
+                "datasets": {k: v for k, v in spec.get("datasets", {}).items() if k not in keyed}}
+
+    def live_spec(self, **values) -> tuple[dict, dict]:
+        """The book's chart at one setting (its inputs set to it, holding only that setting's rows), and the
+        clamped values."""
+        vals = self.clamp(**values)
+        ready = self._prepare()
+        spec = copy.deepcopy(ready["skeleton"])
+        for p in _walk_params(spec):
+            name = str(p.get("name", ""))
+            if name.startswith("p_") and name[2:] in vals:
+                p["value"] = vals[name[2:]]
+        key = tuple(vals[n] for n in self._names)
+        spec["datasets"] = {**ready["datasets"], **ready["empty"], **ready["rows"].get(key, {})}
+        return spec, vals
+
     def render(self, **values) -> tuple[dict, str]:
         """One live redraw: the chart bundle and a status line, never an exception."""
         try:
-            vals = self.clamp(**values)
-            frame = self.model(**vals)
-            chart = self.view(frame, vals).properties(title=self.title, description=self.description)
-            status = f'<p class="ck-status" aria-live="polite">{html.escape(self.summary(frame))}</p>' if self.summary else ""
-            # The same view is validated against the Vega-Lite schema when the static grid is built;
-            # live redraws skip the (slow) validation.
-            return {VEGALITE_MIME: clean_spec(chart.to_dict(validate=False)), "text/plain": self.description}, status
+            spec, vals = self.live_spec(**values)
+            status = ""
+            if self.summary:
+                frame = self._prepare()["frames"].get(tuple(vals[n] for n in self._names))
+                frame = self.model(**vals) if frame is None else frame
+                status = f'<p class="ck-status" aria-live="polite">{html.escape(self.summary(frame))}</p>'
+            return {VEGALITE_MIME: spec, "text/plain": self.description}, status
         except Exception as err:  # shown in the explorer, never a traceback
             return ({"text/plain": "This setting could not be drawn."},
                     f'<p class="ck-status" role="alert">This setting could not be drawn: {html.escape(str(err))}</p>')
@@ -237,7 +303,7 @@ class Explorer:
         return box
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {VEGALITE_MIME: clean_spec(self.static_chart().to_dict()), "text/plain": f"{self.title}. {self.description}"}
+        bundle = {VEGALITE_MIME: self.static_spec(), "text/plain": f"{self.title}. {self.description}"}
         if live_kernel():
             bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
         return bundle
@@ -258,7 +324,7 @@ class Explorer:
     def caption_html(self, spec: dict | None = None) -> str:
         """Source, text description and the numbers of the default setting (the page script refills the
         table when a reader moves a control)."""
-        spec = clean_spec(self.static_chart().to_dict()) if spec is None else spec
+        spec = self.static_spec() if spec is None else spec
         state = {f"ctl_{k}": v for k, v in self.defaults().items()}
         table = data_table_html(spec, self.title, self.source, state=state, note=self.setting_text())
         return caption_html(self.source, self.description, table)
@@ -269,3 +335,17 @@ class Explorer:
         bundle = self._repr_mimebundle_()
         display(bundle, raw=True)
         display(HTML(self.caption_html(bundle[VEGALITE_MIME])))
+
+
+def _walk_params(node):
+    """Every ``params`` entry anywhere in a spec (top level, layers, concatenations), as live references."""
+    if isinstance(node, dict):
+        for p in node.get("params", []) or []:
+            if isinstance(p, dict):
+                yield p
+        for key, value in node.items():
+            if key not in ("params", "datasets", "data"):
+                yield from _walk_params(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk_params(item)

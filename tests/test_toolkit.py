@@ -201,6 +201,64 @@ def test_render_reports_model_errors_without_raising():
     assert "could not be drawn" in status and VEGALITE_MIME not in bundle
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(-3, 9), st.sampled_from(["a", "b", "zz", None]))
+def test_live_redraw_shows_the_models_rows_for_the_setting(k, s):
+    """A move swaps in exactly the rows the model gives for the (clamped) setting, and sets the chart's
+    inputs to it, so the live chart is the book's chart at that setting."""
+    bundle, _ = EXP.render(k=k, s=s)
+    spec = bundle[VEGALITE_MIME]
+    vals = EXP.clamp(k=k, s=s)
+    shown = [r for rows in spec["datasets"].values() for r in rows]
+    expected = EXP.model(**vals).to_dict("records")
+    assert [{c: r[c] for c in ("x", "y", "s")} for r in shown] == expected
+    assert {r["ctl_k"] for r in shown} == {vals["k"]} and {r["ctl_s"] for r in shown} == {vals["s"]}
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["p_k"]["value"] == vals["k"] and params["p_s"]["value"] == vals["s"]
+    assert all("bind" not in p for p in spec["params"]), "the live chart shows the widget controls, not its own"
+
+
+def test_live_redraw_neither_runs_the_model_nor_builds_a_chart():
+    calls = {"model": 0, "view": 0}
+
+    def model(k=1):
+        calls["model"] += 1
+        return _model(k)
+
+    def view(frame, values):
+        calls["view"] += 1
+        return _view(frame, values)
+
+    exp = Explorer("T", "D", [Slider("k", "K", 1, 5, 1, 2)], model, view, "S")
+    exp.render(k=2)  # the first draw builds the table of every setting and its chart
+    assert calls == {"model": 5, "view": 1}
+    for k in (1, 5, 3, 4, 2, 5):
+        exp.render(k=k)
+    assert calls == {"model": 5, "view": 1}
+
+
+def test_explorer_table_is_rebuilt_when_the_data_change(monkeypatch):
+    import coursekit.explorer as explorer_module
+
+    calls = []
+    exp = Explorer("T", "D", [Slider("k", "K", 1, 2, 1, 1)], lambda k: calls.append(k) or _model(k), _view, "S")
+    monkeypatch.setattr(explorer_module, "fingerprint", lambda: "data-v1")
+    exp.render(k=1)
+    exp.render(k=2)
+    assert len(calls) == 2
+    monkeypatch.setattr(explorer_module, "fingerprint", lambda: "data-v2")
+    exp.render(k=1)
+    assert len(calls) == 4, "a change in data/ must recompute the model"
+
+
+def test_explorer_whose_layers_do_not_use_the_model_table_is_refused():
+    other = pd.DataFrame({"x": [1], "y": [1]})
+    exp = Explorer("T", "D", [Slider("k", "K", 1, 2, 1, 1)], _model,
+                   lambda f, v: alt.Chart(other).mark_bar().encode(x="x:O", y="y:Q"), "S")
+    bundle, status = exp.render(k=1)
+    assert "could not be drawn" in status and "control columns" in status
+
+
 # -- figures ---------------------------------------------------------------------------
 
 def test_figure_needs_title_and_description():
