@@ -643,7 +643,7 @@ FACTS = {
     "kaz_russia_2023_bn": lambda: recorded_values("Kazakhstan", 2023)["Russia"] / 1000,
     # Uzbekistan: shares of the reported total
     "uzb_china_share_2023": lambda: share_of_total("Uzbekistan", 2023, "China"),
-    "uzb_russia_share_2025": lambda: share_of_total("Uzbekistan", 2025, "Russia"),
+    "uzb_russia_share_2025": lambda: round(share_of_total("Uzbekistan", 2025, "Russia"), 1),
     "uzb_total_2025_bn": lambda: _uzb_total(2025) / 1000,
     # memberships
     "ots_founded": lambda: int(status("Türkiye", "OTS")["since"]),
@@ -653,6 +653,7 @@ FACTS = {
     # the Middle Corridor
     "corridor_change_2025": lambda: corridor_change(2024, 2025),
     "corridor_change_2025_reversed": lambda: corridor_change(2025, 2024),
+    "corridor_fall_pct": lambda: -corridor_change(2024, 2025),
     "corridor_drop_mt": lambda: float(corridor().set_index("year")["cargo_mt"].pipe(lambda v: v[2024] - v[2025])),
     "corridor_2024_mt": lambda: float(corridor().set_index("year").loc[2024, "cargo_mt"]),
     "corridor_2025_mt": lambda: float(corridor().set_index("year").loc[2025, "cargo_mt"]),
