@@ -1,4 +1,8 @@
-"""Chapter 5: the hedging indicator, trade shares, memberships, explorers, exercises and quiz."""
+"""Chapter 5: the hedging indicator, trade shares, memberships, the corridor, explorers, figures and facts.
+
+The questions themselves are checked by tests/test_content.py; here the computations behind them are tested
+against independent pandas computations on the raw tables, and with bad input.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coursekit import check, load
+from coursekit import load
 from coursekit.chapters import ch5
-from coursekit.exercises import exercise
+from coursekit.content import fact
 
 # -- independent reference computations (plain pandas, no chapter code) -----------------
 
 RAW = load("central_asia_trade")
 MEM = load("regional_memberships")
+COR = load("middle_corridor_cargo").set_index("year")["cargo_mt"]
 
 
 def ref_values(country, year, partners=None):
@@ -316,107 +321,119 @@ def test_uzbekistan_shares_match_pandas():
             assert d[(int(year), partner)] == pytest.approx(value / total)
 
 
-# -- exercises: expected answers equal an independent pandas computation ---------------------------
+# -- the Middle Corridor -----------------------------------------------------------------------------
 
-def test_expected_uzbekistan_2024():
-    assert exercise("ch5-hedging-uzb-2024").expected() == pytest.approx(ref_index(ref_values("Uzbekistan", 2024)))
-
-
-def test_expected_ranking():
-    ref = list(ref_values("Kazakhstan", 2022).sort_values(ascending=False).index)
-    assert exercise("ch5-rank-kaz-2022").expected() == ref
+def test_corridor_change_matches_pandas():
+    for first, last in [(2024, 2025), (2019, 2024), (2021, 2022)]:
+        assert ch5.corridor_change(first, last) == pytest.approx((COR[last] / COR[first] - 1) * 100)
+    assert ch5.corridor_change(2024, 2024) == 0
+    assert list(ch5.corridor()["year"]) == sorted(COR.index)
 
 
-def test_expected_ratio():
-    v = ref_values("Kazakhstan", 2022)
-    assert exercise("ch5-eu-turkiye-ratio").expected() == pytest.approx(v["EU"] / v["Türkiye"])
+@pytest.mark.parametrize("first, last, error", [
+    (2010, 2025, ValueError), (2024, 2031, ValueError), ("2024", 2025, TypeError), (2024.0, 2025, TypeError),
+    (True, 2025, TypeError), (None, 2025, TypeError)])
+def test_corridor_change_rejects_bad_years(first, last, error):
+    with pytest.raises(error) as info:
+        ch5.corridor_change(first, last)
+    assert str(info.value)
 
 
-def test_expected_common_partner_change():
-    years = (2022, 2023)
+def test_corridor_figure_states_every_value_and_its_turn():
+    fig = ch5.corridor_figure()
+    assert fig.spec
+    for year, value in COR.items():
+        assert f"{year}: {value:.2f}" in fig.description
+    peak = COR.idxmax()
+    assert str(peak) in fig.title
+    assert ("fell" in fig.title) == (COR.iloc[-1] < COR.max())
+
+
+# -- helpers and facts: each equals an independent pandas computation ---------------------------------
+
+def test_recorded_values_and_ranking_match_pandas():
+    for country in ch5.COUNTRIES:
+        for year in sorted(RAW.loc[RAW["country"] == country, "year"].unique()):
+            ref = ref_values(country, year)
+            if ref.empty:
+                with pytest.raises(ValueError):
+                    ch5.recorded_values(country, int(year))
+                continue
+            pd.testing.assert_series_equal(ch5.recorded_values(country, int(year)).sort_index(), ref.sort_index(),
+                                           check_names=False)
+            assert ch5.ranking(country, int(year)) == list(ref.sort_values(ascending=False).index)
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"country": "Kyrgyzstan", "year": 2022}, ValueError), ({"country": 5, "year": 2022}, TypeError),
+    ({"country": "Kazakhstan", "year": 1990}, ValueError)])
+def test_recorded_values_rejects_bad_input(kwargs, error):
+    with pytest.raises(error):
+        ch5.recorded_values(**kwargs)
+
+
+def test_index_change_like_for_like_matches_pandas():
     common = set(ref_values("Kazakhstan", 2022).index) & set(ref_values("Kazakhstan", 2023).index)
-    a, b = (ref_index(ref_values("Kazakhstan", y, common)) for y in years)
-    assert exercise("ch5-common-partners").expected() == pytest.approx(b - a)
-
-
-def test_uzbekistan_exercise_feedback():
-    ref = ref_index(ref_values("Uzbekistan", 2024))
-    assert check("ch5-hedging-uzb-2024", ref)
-    assert check("ch5-hedging-uzb-2024", round(ref, 2))
-    hhi_fb = check("ch5-hedging-uzb-2024", 1 - ref)
-    assert not hhi_fb and "Herfindahl index itself" in hhi_fb.message
-    assert not check("ch5-hedging-uzb-2024", ref * 100)  # percent instead of share
-    assert "factor of 100" in check("ch5-hedging-uzb-2024", ref * 100).message
-    with_total = RAW[(RAW["country"] == "Uzbekistan") & (RAW["year"] == 2024)]["trade_usd_million"].astype(float)
-    fb = check("ch5-hedging-uzb-2024", ref_index(with_total))
-    assert not fb and "'Total'" in fb.message
-    rest = check("ch5-hedging-uzb-2024", round(ch5.hedging_index(
-        ch5.partner_table("Uzbekistan", 2024, "total")["trade_usd_million"]), 2))
-    assert not rest and "reported total" in rest.message
-    assert check("ch5-hedging-uzb-2024", ...).status == "missing"
-    assert check("ch5-hedging-uzb-2024", "0.64").status == "invalid"
-
-
-def test_ranking_exercise_feedback():
-    right = list(ref_values("Kazakhstan", 2022).sort_values(ascending=False).index)
-    assert check("ch5-rank-kaz-2022", right)
-    assert check("ch5-rank-kaz-2022", ", ".join(right).replace("Türkiye", "Turkey"))
-    assert check("ch5-rank-kaz-2022", [p.upper() for p in right])
-    assert "smallest to largest" in check("ch5-rank-kaz-2022", list(reversed(right))).message
-    swapped = ["EU", "China", "Russia", "Türkiye"]
-    assert "Russia and China are swapped" in check("ch5-rank-kaz-2022", swapped).message
-    assert "missing" in check("ch5-rank-kaz-2022", right[:2]).message
-    assert "Not a partner" in check("ch5-rank-kaz-2022", ["EU", "Russia", "China", "Italy"]).message
-    assert "twice" in check("ch5-rank-kaz-2022", ["EU", "EU", "China", "Türkiye"]).message
-    assert check("ch5-rank-kaz-2022", 42).status == "invalid"
-    assert check("ch5-rank-kaz-2022", [1, 2]).status == "invalid"
-    assert check("ch5-rank-kaz-2022", ...).status == "missing"
-
-
-def test_ratio_exercise_feedback():
-    v = ref_values("Kazakhstan", 2022)
-    assert check("ch5-eu-turkiye-ratio", v["EU"] / v["Türkiye"])
-    inverse = check("ch5-eu-turkiye-ratio", v["Türkiye"] / v["EU"])
-    assert not inverse and "divided Türkiye by the EU" in inverse.message
-    diff = check("ch5-eu-turkiye-ratio", (v["EU"] - v["Türkiye"]) / 1000)
-    assert not diff and "difference" in diff.message
-
-
-def test_claim_verdict_feedback():
-    assert check("ch5-claim-verdict", "b")
-    assert not check("ch5-claim-verdict", "a")
-    assert "routes" in check("ch5-claim-verdict", "a").message
-    assert not check("ch5-claim-verdict", "c")
-    assert check("ch5-claim-verdict", "z").status == "invalid"
-
-
-def test_common_partner_feedback():
-    common = ["China", "Russia", "Türkiye"]
+    assert "EU" not in common  # the reason the exercise exists: the EU has no 2023 figure
     a, b = (ref_index(ref_values("Kazakhstan", y, common)) for y in (2022, 2023))
-    assert check("ch5-common-partners", b - a)
-    naive = ref_index(ref_values("Kazakhstan", 2023)) - ref_index(ref_values("Kazakhstan", 2022))
-    fb = check("ch5-common-partners", naive)
-    assert not fb and "artefact" in fb.message
-    sign = check("ch5-common-partners", a - b)
-    assert not sign and "wrong sign" in sign.message
+    assert ch5.index_change("Kazakhstan", 2022, 2023) == pytest.approx(b - a)
+    all_a, all_b = (ref_index(ref_values("Kazakhstan", y)) for y in (2022, 2023))
+    assert ch5.index_change("Kazakhstan", 2022, 2023, like_for_like=False) == pytest.approx(all_b - all_a)
 
 
-# -- quiz -------------------------------------------------------------------------------------------
+def test_share_of_total_matches_pandas_and_refuses_missing_partners():
+    u = RAW[(RAW["country"] == "Uzbekistan")]
+    for year in sorted(u.loc[u["partner"] == "Total", "year"]):
+        rows = u[u["year"] == year].set_index("partner")["trade_usd_million"]
+        for partner in rows.index.drop("Total"):
+            assert ch5.share_of_total("Uzbekistan", int(year), partner) == pytest.approx(100 * rows[partner] / rows["Total"])
+    with pytest.raises(ValueError):
+        ch5.share_of_total("Uzbekistan", 2025, "Türkiye")
+    with pytest.raises(ValueError):
+        ch5.share_of_total("Kazakhstan", 2023, "China")  # no world total for Kazakhstan
 
-def test_quiz_answers_come_from_the_data():
-    quiz = ch5.quiz()
-    assert len(quiz.questions) >= 5
-    numerics = [q for q in quiz.questions if hasattr(q, "answer")]
-    founded = int(MEM[(MEM["country"] == "Türkiye") & (MEM["organisation"] == "OTS")]["since"].iloc[0])
-    members = int(((MEM["organisation"] == "OTS") & (MEM["status"] == "member")
-                   & MEM["country"].isin(["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"])).sum())
-    total23 = RAW[(RAW["country"] == "Uzbekistan") & (RAW["year"] == 2023) & (RAW["partner"] == "Total")]
-    china = ref_values("Uzbekistan", 2023)["China"] / float(total23["trade_usd_million"].iloc[0]) * 100
-    answers = [q.answer for q in numerics]
-    assert founded in answers and members in answers
-    assert any(abs(a - china) < 0.05 for a in answers)
-    for q in quiz.questions:
-        ok, why = (q.grade(q.answer) if hasattr(q, "answer") else
-                   q.grade(next(i for i, o in enumerate(q.options) if o.correct)))
-        assert ok and why
-    assert "quiz-ch5" in quiz.to_html()
+
+def test_membership_facts_match_pandas():
+    ots = MEM[MEM["organisation"] == "OTS"]
+    ca = ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"]
+    assert fact("ch5", "ots_full_members") == int(((ots["status"] == "member") & ots["country"].isin(ca)).sum())
+    assert fact("ch5", "ots_founded") == int(ots["since"].min())
+    assert fact("ch5", "hungary_ots_since") == int(ots.loc[ots["country"] == "Hungary", "since"].iloc[0])
+    with pytest.raises(ValueError):
+        ch5.status("Atlantis", "OTS")
+
+
+def test_number_facts_match_pandas():
+    v24 = ref_values("Uzbekistan", 2024)
+    assert fact("ch5", "uzb_index_2024") == pytest.approx(ref_index(v24))
+    assert fact("ch5", "uzb_hhi_2024") == pytest.approx(1 - ref_index(v24))
+    k22 = ref_values("Kazakhstan", 2022)
+    assert fact("ch5", "eu_turkiye_ratio") == pytest.approx(k22["EU"] / k22["Türkiye"])
+    assert fact("ch5", "kaz_order_2022") == list(k22.sort_values(ascending=False).index)
+    u23 = RAW[(RAW["country"] == "Uzbekistan") & (RAW["year"] == 2023)].set_index("partner")["trade_usd_million"]
+    assert fact("ch5", "uzb_china_share_2023") == pytest.approx(100 * u23["China"] / u23["Total"])
+    assert fact("ch5", "corridor_change_2025") == pytest.approx((COR[2025] / COR[2024] - 1) * 100)
+
+
+def test_timeline_order_fact_follows_the_dates():
+    from coursekit.chapters import ch0
+
+    tl = ch0.timeline().set_index("title")
+    order = fact("ch5", "corridor_order")
+    assert sorted(order) == sorted(ch5.CORRIDOR_EVENTS)
+    assert list(tl.loc[order, "when"]) == sorted(tl.loc[order, "when"])
+
+
+def test_facts_follow_the_data(tmp_path, monkeypatch):
+    """Change one figure in a copy of the data: the facts change with it (nothing is a stored copy)."""
+    import shutil
+
+    from coursekit.data import data_dir
+
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    csv = folder / "middle_corridor_cargo.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("2025,4.119", "2025,5.000"), encoding="utf-8")
+    monkeypatch.setenv("COURSEKIT_DATA", str(folder))
+    assert ch5.corridor_change(2024, 2025) == pytest.approx((5.0 / COR[2024] - 1) * 100)
+    assert fact("ch5", "corridor_change_2025") > 0

@@ -26,10 +26,8 @@ import altair as alt
 import pandas as pd
 
 from ..charts import colour_scale, dash_scale, figure, shape_scale
-from ..data import DataError, load, source_line
-from ..exercises import ChoiceExercise, Feedback, NumberExercise, register
+from ..data import DataError, cached, load, source_line
 from ..explorer import Choice, Explorer, Slider
-from ..quiz import MultipleChoice, Numeric, Option, Quiz
 
 COUNTRIES = ["Kazakhstan", "Uzbekistan"]
 PARTNERS = ["China", "Russia", "EU", "Türkiye"]
@@ -65,6 +63,7 @@ CAMPS_COLUMN = "Vectors"
 
 # -- data helpers ------------------------------------------------------------
 
+@cached
 def trade() -> pd.DataFrame:
     """The trade dataset, sorted by country, year and partner (Total last)."""
     df = load("central_asia_trade")
@@ -73,6 +72,7 @@ def trade() -> pd.DataFrame:
     return df.drop(columns="_o").reset_index(drop=True)
 
 
+@cached
 def memberships() -> pd.DataFrame:
     """The memberships dataset with a camp per organisation and a short status code."""
     df = load("regional_memberships")
@@ -427,6 +427,7 @@ def membership_explorer() -> Explorer:
 
 # -- figures ---------------------------------------------------------------------------
 
+@cached
 def uzbekistan_shares() -> pd.DataFrame:
     """Uzbekistan's trade with each itemised partner as a share of its reported total, by year."""
     t = trade()
@@ -503,231 +504,160 @@ def kazakhstan_figure():
                   data=load("central_asia_trade").pipe(lambda df: df[df["country"] == "Kazakhstan"]))
 
 
-# -- exercises ----------------------------------------------------------------------------
+# -- the Middle Corridor ------------------------------------------------------------------
 
-def _values_for(country: str, year: int, partners: Iterable[str] | None = None) -> pd.Series:
+@cached
+def corridor() -> pd.DataFrame:
+    """Cargo carried on the Trans-Caspian International Transport Route, by year (Kazakh ministry series)."""
+    return load("middle_corridor_cargo").sort_values("year").reset_index(drop=True)
+
+
+def corridor_change(first: int, last: int) -> float:
+    """Change in cargo on the route from ``first`` to ``last``, in percent of the ``first`` year's volume."""
+    volumes = corridor().set_index("year")["cargo_mt"]
+    for year in (first, last):
+        if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+            raise TypeError(f"year must be a whole number, not {type(year).__name__}")
+        if year not in volumes.index:
+            raise ValueError(f"no corridor volume for {year}; the series covers "
+                             f"{volumes.index.min()}–{volumes.index.max()}")
+    return float((volumes[last] / volumes[first] - 1) * 100)
+
+
+def corridor_figure():
+    """Bars: cargo on the Middle Corridor by year, in million tonnes."""
+    d = corridor()
+    d = d.assign(label=d["year"].astype(str))
+    peak = d.loc[d["cargo_mt"].idxmax()]
+    last = d.iloc[-1]
+    fell = last["cargo_mt"] < peak["cargo_mt"]
+    title = (f"Cargo on the Middle Corridor grew about {peak['cargo_mt'] / d['cargo_mt'].iloc[0]:.0f}-fold to "
+             f"{int(peak['year'])}" + (f", then fell in {int(last['year'])}" if fell else ""))
+    bars = alt.Chart(d).mark_bar(color=PARTNER_COLOURS["Russia"]).encode(
+        x=alt.X("label:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cargo_mt:Q", title="Cargo (million tonnes)"),
+        tooltip=[alt.Tooltip("label:N", title="Year"), alt.Tooltip("cargo_mt:Q", title="Million tonnes", format=".2f")],
+    )
+    text = alt.Chart(d).mark_text(dy=-7, fontSize=11).encode(
+        x="label:O", y="cargo_mt:Q", text=alt.Text("cargo_mt:Q", format=".1f"))
+    values = "; ".join(f"{int(r.year)}: {r.cargo_mt:.2f}" for r in d.itertuples())
+    description = (f"Bars of cargo carried on the Trans-Caspian International Transport Route each year, in million "
+                   f"tonnes, as counted by Kazakhstan's Ministry of Transport: {values}.")
+    return figure((bars + text).properties(width=480, height=260), title=title, description=description, data=d)
+
+
+# -- facts: what the content file's answers and texts name -------------------------------------------
+
+#: Timeline titles for the ordering exercise on the South Caucasus route.
+CORRIDOR_EVENTS = ("Azerbaijani offensive and exodus from Karabakh", "First EU-Central Asia summit",
+                   "Armenia and Azerbaijan sign Washington declaration", "OTS summit in Gabala")
+
+
+def recorded_values(country: str, year: int, partners: Iterable[str] | None = None) -> pd.Series:
+    """Trade (USD million) by partner for ``country`` in ``year``, without the Total row; optionally some partners."""
+    _check_country(country)
     t = trade()
     rows = t[(t["country"] == country) & (t["year"] == year) & (t["partner"] != TOTAL)]
     if partners is not None:
         rows = rows[rows["partner"].isin(list(partners))]
-    return rows.set_index("partner")["trade_usd_million"]
+    if rows.empty:
+        raise ValueError(f"no partner figures for {country} in {year}")
+    return rows.set_index("partner")["trade_usd_million"].astype(float)
 
 
-def uzbekistan_2024_index() -> float:
-    return hedging_index(_values_for("Uzbekistan", 2024))
+def ranking(country: str, year: int) -> list[str]:
+    """Recorded partners of ``country`` in ``year``, largest trade first."""
+    return list(recorded_values(country, year).sort_values(ascending=False, kind="stable").index)
 
 
-def kazakhstan_2022_ranking() -> list[str]:
-    return list(_values_for("Kazakhstan", 2022).sort_values(ascending=False).index)
-
-
-def eu_turkiye_ratio(country: str = "Kazakhstan", year: int = 2022) -> float:
-    v = _values_for(country, year)
-    return float(v["EU"] / v["Türkiye"])
-
-
-def common_partners(country: str = "Kazakhstan", years=(2022, 2023)) -> list[str]:
-    sets = [set(_values_for(country, y).index) for y in years]
-    common = set.intersection(*sets)
+def common_partners(country: str, years=(2022, 2023)) -> list[str]:
+    """Partners with a figure for ``country`` in every one of ``years``, in the course's partner order."""
+    common = set.intersection(*(set(recorded_values(country, y).index) for y in years))
     return [p for p in PARTNERS if p in common]
 
 
-def common_partner_change(country: str = "Kazakhstan", years=(2022, 2023)) -> float:
-    partners = common_partners(country, years)
-    a, b = (hedging_index(_values_for(country, y, partners)) for y in years)
+def index_change(country: str, first: int, last: int, like_for_like: bool = True) -> float:
+    """Hedging index in ``last`` minus that in ``first``: over the partners recorded in both years, or each year's own."""
+    partners = common_partners(country, (first, last)) if like_for_like else None
+    a, b = (hedging_index(recorded_values(country, y, partners)) for y in (first, last))
     return b - a
 
 
-def recorded_change(country: str = "Kazakhstan", years=(2022, 2023)) -> float:
-    a, b = (hedging_index(_values_for(country, y)) for y in years)
-    return b - a
+def share_of_total(country: str, year: int, partner: str) -> float:
+    """``partner``'s trade as a percentage of ``country``'s reported world total in ``year``."""
+    table = partner_table(country, year, "total")
+    row = table[table["partner"] == partner]
+    if row.empty:
+        raise ValueError(f"no figure for {partner} in {country}'s {year} data")
+    return float(row["share"].iloc[0] * 100)
 
 
-_ALIASES = {"turkey": "turkiye", "turkiye": "turkiye", "european union": "eu", "eu": "eu", "eu27": "eu",
-            "eu 27": "eu", "prc": "china", "russian federation": "russia"}
-
-
-def _canon(name: str) -> str:
-    import unicodedata
-
-    key = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower().strip(" .'\"")
-    key = " ".join(key.replace("-", " ").split())
-    return _ALIASES.get(key, key)
-
-
-class RankingExercise:
-    """Put items in order (largest first). Accepts a list or a comma-separated string; explains slips.
-
-    The toolkit has no ordering exercise, so this one lives in the chapter; it has the same
-    ``id``/``check`` interface as the toolkit's exercises.
-    """
-
-    def __init__(self, id: str, expected, noun: str = "partners", hint: str = "", explanation: str = "",
-                 swapped: dict | None = None):
-        self.id, self.expected, self.noun, self.hint, self.explanation = id, expected, noun, hint, explanation
-        self.swapped = swapped or {}
-
-    def check(self, answer) -> Feedback:
-        if answer is Ellipsis or answer is None:
-            return Feedback(False, f"Replace the ... with a list of {self.noun}, largest first, e.g. "
-                                   "['China', 'Russia', ...].", self.hint, "missing")
-        if isinstance(answer, str):
-            items = [a for a in answer.replace(";", ",").replace(">", ",").split(",") if a.strip()]
-        else:
-            try:
-                items = list(answer)
-            except TypeError:
-                return Feedback(False, f"Give a list of {self.noun} in square brackets, largest first.", "", "invalid")
-        if any(not isinstance(i, str) for i in items):
-            return Feedback(False, "Every entry should be a partner name in quotes, such as 'EU'.", "", "invalid")
-        want = [_canon(p) for p in self.expected()]
-        got = [_canon(p) for p in items]
-        if got == want:
-            return Feedback(True, self.explanation or "That is the right order.")
-        if len(set(got)) != len(got):
-            return Feedback(False, "A partner appears twice in your list.", self.hint)
-        unknown = [i for i, g in zip(items, got, strict=True) if g not in want]
-        if unknown:
-            return Feedback(False, f"Not a partner recorded for this year: {', '.join(map(str, unknown))}. "
-                                   f"Use the names in the 'partner' column.", self.hint)
-        if len(got) < len(want):
-            return Feedback(False, f"{len(want) - len(got)} of the {len(want)} {self.noun} are missing.", self.hint)
-        if got == list(reversed(want)):
-            return Feedback(False, "You listed them from smallest to largest; put the largest first.", self.hint)
-        wrong = [i for i, (g, w) in enumerate(zip(got, want, strict=False)) if g != w]
-        key = tuple(sorted(got[i] for i in wrong))
-        if key in self.swapped:
-            return Feedback(False, self.swapped[key], self.hint)
-        first = wrong[0] + 1
-        return Feedback(False, f"The first {first - 1} place(s) are right; from place {first} on the order is off.",
-                        self.hint)
-
-
-register(
-    NumberExercise(
-        "ch5-hedging-uzb-2024", expected=uzbekistan_2024_index, abs_tol=0.005,
-        hint="Select Uzbekistan, 2024 and every partner except 'Total'; divide each value by their sum; "
-             "square the shares, add them up, and subtract the sum from 1.",
-        explanation="Two large partners and a smaller third give an index not far below the maximum that "
-                    "three equal partners would reach (1 − 1/3).",
-        near=[(lambda: hhi(_values_for("Uzbekistan", 2024)),
-               "That is the Herfindahl index itself. The hedging indicator is one minus it."),
-              (lambda: hedging_index([*_values_for("Uzbekistan", 2024),
-                                      float(trade().query("country == 'Uzbekistan' and year == 2024 and "
-                                                          "partner == 'Total'")["trade_usd_million"].iloc[0])]),
-               "You counted the 'Total' row as if it were a partner. Leave it out: it is the sum of all partners."),
-              (lambda: hedging_index(partner_table("Uzbekistan", 2024, "total")["trade_usd_million"]),
-               "You took shares of the reported total, with the rest as one block. That is a fair variant "
-               "(the 'go further' idea), but this exercise counts only the three partners recorded."),
-              (lambda: hedging_index(_values_for("Uzbekistan", 2024)[["China", "Russia"]]),
-               "You used only China and Russia; the question asks for all three partners recorded in 2024.")],
-    ),
-    RankingExercise(
-        "ch5-rank-kaz-2022", expected=kazakhstan_2022_ranking,
-        hint="Filter Kazakhstan and 2022, then sort by trade_usd_million from largest to smallest.",
-        explanation="The EU counts as one partner here: as a bloc of 27 states it outweighs both neighbours.",
-        swapped={("china", "russia"): "Russia and China are swapped: in 2022 Russia was still slightly ahead "
-                                      "in the Kazakh figures (China overtook it in 2023).",
-                 ("eu", "russia"): "The EU and Russia are swapped: counted as one bloc, the EU was larger."},
-    ),
-    NumberExercise(
-        "ch5-eu-turkiye-ratio", expected=eu_turkiye_ratio, rel_tol=0.01, unit="times",
-        hint="Pick Kazakhstan's 2022 rows for 'EU' and 'Türkiye' and divide the first value by the second.",
-        explanation="Kazakhstan's direct trade with the EU was several times its trade with Türkiye.",
-        near=[(lambda: 1 / eu_turkiye_ratio(),
-               "You divided Türkiye by the EU; the question asks how many times larger the EU figure is."),
-              (lambda: (eu_turkiye_ratio() * _values_for("Kazakhstan", 2022)["Türkiye"]
-                        - _values_for("Kazakhstan", 2022)["Türkiye"]) / 1000,
-               "That is the difference in USD billion, not the ratio. Divide instead of subtracting.")],
-    ),
-    ChoiceExercise(
-        "ch5-claim-verdict",
-        options={
-            "a": "The ratio refutes the reading: Türkiye plays no role in linking Central Asia to Europe.",
-            "b": "The ratio shows that Kazakhstan already trades with the EU directly and on a far larger scale, so "
-                 "Türkiye is not a necessary commercial gateway; trade values cannot test the reading's claims "
-                 "about routes, politics or example.",
-            "c": "The ratio confirms the reading: Türkiye is Kazakhstan's path to Europe.",
-        },
-        correct="b",
-        feedback={
-            "a": "Too strong. Trade values say nothing about transit routes (the Middle Corridor crosses the "
-                 "Caucasus and can continue through Türkiye) or about political influence.",
-            "b": "Yes. On trade, the coupling runs mostly without Türkiye; the claim may still hold for routes or "
-                 "politics, which need other evidence.",
-            "c": "The data point the other way: most of Kazakhstan's European trade does not go through Türkiye "
-                 "as a partner at all.",
-        },
-        hint="Ask what a ratio of two bilateral trade values can and cannot tell you about a 'path'.",
-    ),
-    NumberExercise(
-        "ch5-common-partners", expected=common_partner_change, abs_tol=0.004,
-        hint="Keep only China, Russia and Türkiye (the partners recorded in both years), compute the index for "
-             "2022 and for 2023, then subtract 2022 from 2023.",
-        explanation="On a like-for-like basis the index barely moved: China's growth made the three-partner "
-                    "mix a little more concentrated.",
-        near=[(recorded_change,
-               "You compared all partners recorded each year. The EU has no 2023 figure, so most of that "
-               "drop is an artefact of missing data: use the partners recorded in both years."),
-              (lambda: -common_partner_change(),
-               "Right size, wrong sign: subtract the 2022 index from the 2023 index.")],
-    ),
-)
-
-
-# -- quiz -----------------------------------------------------------------------------
-
-def _status(country: str, organisation: str) -> pd.Series:
+def status(country: str, organisation: str) -> pd.Series:
+    """The membership row of ``country`` in ``organisation``."""
     m = memberships()
-    return m[(m["country"] == country) & (m["organisation"] == organisation)].iloc[0]
+    row = m[(m["country"] == country) & (m["organisation"] == organisation)]
+    if row.empty:
+        raise ValueError(f"no membership row for {country} in {organisation}")
+    return row.iloc[0]
 
 
-def quiz() -> Quiz:
+def ots_full_members() -> int:
+    """Central Asian states that are full members of the Organization of Turkic States."""
     m = memberships()
-    ots_founded = int(_status("Türkiye", "OTS")["since"])
-    ots_full = int(((m["organisation"] == "OTS") & (m["status"] == "member") & m["country"].isin(CENTRAL_ASIA)).sum())
-    ots_non_full = ", ".join(m[(m["organisation"] == "OTS") & (m["status"] != "member")
-                               & m["country"].isin(CENTRAL_ASIA)]["country"])
-    uzb_eaeu = _status("Uzbekistan", "EAEU")
-    hun_ots = _status("Hungary", "OTS")
-    china23 = uzbekistan_shares().query("partner == 'China' and year == 2023")["share"].iloc[0] * 100
-    return Quiz("ch5", [
-        Numeric("In which year was the Cooperation Council of Turkic Speaking States, today's Organization of "
-                "Turkic States, founded?", ots_founded, 0, "",
-                "The Nakhchivan Agreement was signed on 3 October 2009; the body took its present name in 2021."),
-        Numeric("How many of the five Central Asian states are full members of the Organization of Turkic States?",
-                ots_full, 0, "states",
-                f"Kazakhstan, Kyrgyzstan and Uzbekistan are members; not full members: {ots_non_full}."),
-        MultipleChoice("Uzbekistan keeps its distance from Russia-led bodies. Which statement matches the data?", [
-            Option("Its CSTO membership is suspended, and it is only an observer in the EAEU", True,
-                   f"Its CSTO membership was suspended in 2012 at its own request, and it became an EAEU "
-                   f"observer in {uzb_eaeu['since']}."),
-            Option("It is a full member of both the CSTO and the EAEU", False,
-                   "Kazakhstan is; Uzbekistan suspended its CSTO membership in 2012 and only observes the EAEU."),
-            Option("It belongs to neither the CIS nor the SCO", False,
-                   "It is a member of both; it was a founding member of the SCO in 2001."),
-        ]),
-        Numeric("What share of Uzbekistan's reported total trade was with China in 2023? Answer in percent, "
-                "one decimal.", round(china23, 1), 0.2, "%",
-                "China's figure divided by Uzbekistan's reported world total for 2023."),
-        MultipleChoice("A country trades with exactly one partner. What is its hedging index (1 − HHI)?", [
-            Option("0", True, "One partner has a share of 1, so the HHI is 1 and the index is 0."),
-            Option("1", False, "1 would need infinitely many tiny partners; one partner gives the opposite."),
-            Option("0.5", False, "0.5 is the maximum for two equal partners."),
-        ]),
-        MultipleChoice("Which EU member state takes part in the Organization of Turkic States?", [
-            Option(f"Hungary, as an observer since {hun_ots['since']}", True,
-                   "Hungary is the only EU member state in the OTS, a link between the two that bypasses Ankara."),
-            Option("Cyprus, as an observer", False,
-                   "Cyprus objected in 2022 when the Turkish Cypriot administration was given observer status."),
-            Option("None", False, "Look at the OTS column of the membership explorer."),
-        ]),
-        MultipleChoice("Why can the chapter not compute partners' shares of Kazakhstan's total trade?", [
-            Option("The dataset holds no reported world total for Kazakhstan", True,
-                   "Without a total, shares can only be taken of the partners recorded, which changes between years."),
-            Option("Kazakhstan does not publish trade statistics", False,
-                   "It does; the course could not find a retrievable source for the yearly total, so it left the "
-                   "row out rather than estimate it."),
-            Option("The EU is not a country", False, "Blocs can be partners; the EU is one row in the data."),
-        ]),
-    ], title="Self-check quiz: Chapter 5")
+    return int(((m["organisation"] == "OTS") & (m["status"] == "member") & m["country"].isin(CENTRAL_ASIA)).sum())
+
+
+def _timeline_order(titles) -> list[str]:
+    from . import ch0
+
+    return ch0.order_of(titles)
+
+
+def _uzb(year: int) -> pd.Series:
+    return recorded_values("Uzbekistan", year)
+
+
+def _uzb_total(year: int) -> float:
+    t = trade()
+    return float(t.query("country == 'Uzbekistan' and year == @year and partner == 'Total'")["trade_usd_million"].iloc[0])
+
+
+FACTS = {
+    # the hedging indicator, Uzbekistan 2024
+    "uzb_index_2024": lambda: hedging_index(_uzb(2024)),
+    "uzb_hhi_2024": lambda: hhi(_uzb(2024)),
+    "uzb_index_2024_with_total": lambda: hedging_index([*_uzb(2024), _uzb_total(2024)]),
+    "uzb_index_2024_of_total": lambda: hedging_index(partner_table("Uzbekistan", 2024, "total")["trade_usd_million"]),
+    "uzb_index_2024_china_russia": lambda: hedging_index(_uzb(2024)[["China", "Russia"]]),
+    "uzb_effective_2024": lambda: effective_partners(_uzb(2024)),
+    # Kazakhstan: ranking, EU against Türkiye, like-for-like change
+    "kaz_order_2022": lambda: ranking("Kazakhstan", 2022),
+    "kaz_largest_2022": lambda: ranking("Kazakhstan", 2022)[0],
+    "eu_turkiye_ratio": lambda: float(recorded_values("Kazakhstan", 2022)["EU"] / recorded_values("Kazakhstan", 2022)["Türkiye"]),
+    "turkiye_eu_ratio": lambda: float(recorded_values("Kazakhstan", 2022)["Türkiye"] / recorded_values("Kazakhstan", 2022)["EU"]),
+    "eu_turkiye_gap_bn": lambda: float(recorded_values("Kazakhstan", 2022)["EU"] - recorded_values("Kazakhstan", 2022)["Türkiye"]) / 1000,
+    "kaz_change_like_for_like": lambda: index_change("Kazakhstan", 2022, 2023),
+    "kaz_change_like_for_like_reversed": lambda: -index_change("Kazakhstan", 2022, 2023),
+    "kaz_change_recorded": lambda: index_change("Kazakhstan", 2022, 2023, like_for_like=False),
+    "kaz_china_2023_bn": lambda: recorded_values("Kazakhstan", 2023)["China"] / 1000,
+    "kaz_russia_2023_bn": lambda: recorded_values("Kazakhstan", 2023)["Russia"] / 1000,
+    # Uzbekistan: shares of the reported total
+    "uzb_china_share_2023": lambda: share_of_total("Uzbekistan", 2023, "China"),
+    "uzb_russia_share_2025": lambda: round(share_of_total("Uzbekistan", 2025, "Russia"), 1),
+    "uzb_total_2025_bn": lambda: _uzb_total(2025) / 1000,
+    # memberships
+    "ots_founded": lambda: int(status("Türkiye", "OTS")["since"]),
+    "ots_full_members": ots_full_members,
+    "uzb_eaeu_since": lambda: int(status("Uzbekistan", "EAEU")["since"]),
+    "hungary_ots_since": lambda: int(status("Hungary", "OTS")["since"]),
+    # the Middle Corridor
+    "corridor_change_2025": lambda: corridor_change(2024, 2025),
+    "corridor_change_2025_reversed": lambda: corridor_change(2025, 2024),
+    "corridor_fall_pct": lambda: -corridor_change(2024, 2025),
+    "corridor_drop_mt": lambda: float(corridor().set_index("year")["cargo_mt"].pipe(lambda v: v[2024] - v[2025])),
+    "corridor_2024_mt": lambda: float(corridor().set_index("year").loc[2024, "cargo_mt"]),
+    "corridor_2025_mt": lambda: float(corridor().set_index("year").loc[2025, "cargo_mt"]),
+    "corridor_first_year": lambda: int(corridor()["year"].min()),
+    # the timeline
+    "corridor_order": lambda: _timeline_order(CORRIDOR_EVENTS),
+}
