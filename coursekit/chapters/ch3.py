@@ -1145,6 +1145,12 @@ FACTS = {
     "eu_2025_2027": lambda: envelope("eu_2025_2027")["eur_million"],
     "all_since_2016": lambda: envelope("all_since_2016")["eur_million"],
     "all_since_2011": lambda: envelope("all_stated")["eur_million"],
+    # the same sums in billions, as the teaching kit writes them
+    "facility_total_bn": lambda: envelope("facility_allocated")["eur_million"] / 1000,
+    "all_since_2011_bn": lambda: envelope("all_stated")["eur_million"] / 1000,
+    "all_since_2016_bn": lambda: envelope("all_since_2016")["eur_million"] / 1000,
+    "eu_2025_2027_bn": lambda: envelope("eu_2025_2027")["eur_million"] / 1000,
+    "headline_m": lambda: headline() / 1_000_000,
     # timeline
     "order_events": lambda: event_order(ORDER_EVENTS),
 }
