@@ -730,31 +730,40 @@ def surveys_asking_turkiye(asked: bool = True) -> list[str]:
 
 
 def intentions_figure():
-    """Every published share, one bar each, marked by whether refugees in Türkiye were asked."""
+    """Every published share, one bar each, grouped by survey and marked by whether refugees in Türkiye were asked.
+
+    Each survey is a panel with its own heading; each answer is written above its bar, so the chart stays
+    narrow enough for a phone.
+    """
     rows = intentions()
-    rows["asked"] = ["Yes" if t else "No: Lebanon, Jordan, Iraq, Egypt only" for t in rows["includes_turkiye"]]
-    rows["row"] = rows["survey"] + " (" + rows["fieldwork"] + "): " + rows["answer"]
-    rows["text"] = [f"{p:g}%" for p in rows["pct"]]
+    no = "No: Lebanon, Jordan, Iraq, Egypt only"
+    rows["asked"] = ["Yes" if t else no for t in rows["includes_turkiye"]]
+    rows["panel"] = rows["survey"] + " (" + rows["fieldwork"] + ")"
+    rows["text"] = [f"{a}: {p:g}%" for a, p in zip(rows["answer"], rows["pct"], strict=True)]
     rows.attrs = load("return_intentions").attrs
-    domain = ["Yes", "No: Lebanon, Jordan, Iraq, Egypt only"]
-    base = alt.Chart(rows)
-    y = alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=460))
-    bars = base.mark_bar().encode(
+    y = alt.Y("answer:N", title=None, sort=None, axis=None)
+    bars = alt.Chart().mark_bar(size=12, yOffset=7).encode(
         x=alt.X("pct:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100])), y=y,
-        color=alt.Color("asked:N", scale=alt.Scale(domain=domain, range=[PALETTE[2], PALETTE[5]]),
-                        legend=alt.Legend(title="Were Syrians in Türkiye asked?", direction="vertical")),
+        color=alt.Color("asked:N", scale=alt.Scale(domain=["Yes", no], range=[PALETTE[2], PALETTE[5]]),
+                        legend=alt.Legend(title="Were Syrians in Türkiye asked?", direction="vertical",
+                                          orient="bottom", titleLimit=300)),
         tooltip=[alt.Tooltip("survey:N", title="Survey"), alt.Tooltip("hosts:N", title="Asked in"),
                  alt.Tooltip("answer:N", title="Answer"), alt.Tooltip("pct:Q", title="Share (%)"),
                  alt.Tooltip("note:N", title="Note")])
-    text = base.mark_text(align="left", dx=4).encode(x="pct:Q", y=y, text="text:N")
-    chart = (bars + text).properties(width=320, height=alt.Step(26))
-    listing = "; ".join(f"{r}: {t}" for r, t in zip(rows["row"], rows["text"], strict=True))
+    text = alt.Chart().mark_text(align="left", baseline="bottom", yOffset=-1).encode(
+        x=alt.datum(0), y=y, text="text:N")
+    chart = alt.layer(bars, text, data=rows).properties(width=300, height=alt.Step(34)).facet(
+        row=alt.Row("panel:N", sort=list(dict.fromkeys(rows["panel"])), title=None,
+                    header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight=600,
+                                      labelPadding=2, labelLimit=0)),
+        spacing=10).resolve_scale(y="independent")
+    listing = "; ".join(f"{p}, {t}" for p, t in zip(rows["panel"], rows["text"], strict=True))
     excluded = _listing(surveys_asking_turkiye(False))
     return figure(chart,
-                  title="Three surveys, three different questions: only two of them asked Syrians in Türkiye",
-                  description=(f"Horizontal bars, one per published share. {listing}. The rows of {excluded} come from "
-                               f"Lebanon, Jordan, Iraq and Egypt only; the shares answer different questions and "
-                               f"cannot be compared as one series."),
+                  title="Three surveys, three questions: only two asked Syrians in Türkiye",
+                  description=(f"Horizontal bars, one per published share, grouped by survey. {listing}. The rows of "
+                               f"{excluded} come from Lebanon, Jordan, Iraq and Egypt only; the shares answer "
+                               f"different questions and cannot be compared as one series."),
                   data=rows)
 
 
