@@ -1,33 +1,33 @@
 """Chapter 3. Guarding the gates: migration, the 2016 Statement and border security.
 
-Everything a reader of the chapter sees as a number is computed here from four datasets:
+Everything a reader of the chapter sees as a number is computed here from six datasets:
 
-* ``sea_arrivals_greece`` (yearly arrivals, some years only partly covered),
+* ``sea_arrivals_greece`` (yearly arrivals, some years only partly covered, some years without a figure),
 * ``sea_arrivals_greece_monthly`` (months around the Statement, with gaps),
 * ``refugees_turkiye`` (stocks of *separate* populations: never add them up),
+* ``syria_returns_turkiye`` (the Turkish authorities' running totals of returns to Syria),
+* ``return_intentions`` (surveys of refugees that ask different people different questions),
 * ``eu_funding_turkiye`` (running totals of funding envelopes: never add rows up),
 
 plus the ``timeline`` dataset for the policy events marked on the arrivals explorer.
 
-Two rules run through the module. A figure that covers only part of a year or month is
-never compared with a whole one as a total: it is turned into an average per day over the
-days it covers. And a stock of people is always reported with the date it refers to.
+Three rules run through the module. A figure that covers only part of a year or month is never
+compared with a whole one as a total: it is turned into an average per day over the days it covers.
+A period with no figure stays missing (never zero), and every chart that spans it says so. And a
+stock of people is always reported with the date it refers to.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
 from ..charts import PALETTE, colour_scale, dash_scale, figure, shape_scale
-from ..data import data_dir, load, resource, source_line
-from ..exercises import ChoiceExercise, NumberExercise, register
+from ..data import cached, load, source_line
 from ..explorer import Choice, Explorer, Slider
-from ..quiz import MultipleChoice, Numeric, Option, Quiz
 
 #: The day from which new arrivals on the Greek islands were to be returned under the Statement.
 STATEMENT_IN_FORCE = pd.Timestamp("2016-03-20")
@@ -35,6 +35,17 @@ SYRIANS = "Syrians under temporary protection"
 OTHERS = "refugees and asylum-seekers of other nationalities (UNHCR)"
 HEADLINE = "refugees and asylum-seekers, all nationalities (UNHCR)"
 FACILITY = "Facility for Refugees in Türkiye (FRIT), total"
+#: The span the yearly chart covers: from the first year in the data to the last whole year before the
+#: chapter's evidence ends. A year in this span without a figure is drawn as missing.
+YEARS = (2014, 2025)
+#: The months the monthly series is meant to cover, around the Statement.
+MONTHS = ("2015-07", "2016-12")
+MISSING = "No figure found (missing, not zero)"
+
+
+class MissingFigure(ValueError):
+    """No figure was found for a period: the value is missing, which is not the same as zero."""
+
 
 # -- dates written as YYYY, YYYY-MM or YYYY-MM-DD ----------------------------------------
 
@@ -68,30 +79,19 @@ def _fmt_date(day: pd.Timestamp) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to hand to Altair: missing text becomes "" (not NaN, which would make invalid JSON).
-
-    With pandas 3, Altair 5.5 writes missing values of text columns as ``NaN``, which browsers
-    refuse to parse; numbers and dates are handled by Altair itself.
-    """
-    out = frame.copy()
-    for col in out.columns:
-        kind = out[col].dtype
-        if pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind):
-            continue
-        if pd.api.types.is_bool_dtype(kind):
-            continue
-        out[col] = [("" if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA) else v)
-                    for v in out[col].astype(object)]
-    return out
-
-
-def _as_of_text(text: str) -> str:
+def as_of_text(text: str) -> str:
     """'2021-08-01' -> '1 August 2021'; '2024-01' -> 'January 2024'; '2016' -> '2016'."""
     start, end = date_span(text)
     if start == end:
         return _fmt_date(start)
     return f"{start:%B %Y}" if start.month == end.month else str(start.year)
+
+
+def _listing(items: list[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # -- arrivals ---------------------------------------------------------------------------
@@ -113,21 +113,25 @@ def per_day(arrivals, days) -> float:
 
 
 def _coverage(frame: pd.DataFrame, starts: pd.Series, ends: pd.Series) -> pd.DataFrame:
-    """Add start, end (of the days a figure covers), days, per_day, mid and partial columns."""
+    """Add start, end (of the days a figure covers), days, period_days, per_day, mid and partial columns."""
     out = frame.copy()
     has_as_of = out["as_of"].notna() & (out["as_of"].astype("str").str.len() == 10)
     covered_end = pd.to_datetime(out["as_of"].where(has_as_of), format="%Y-%m-%d").fillna(ends)
     out["start"] = starts.to_numpy()
     out["end"] = covered_end.to_numpy()
+    out["period_end"] = ends.to_numpy()
     out["partial"] = (has_as_of & (out["end"] < ends)).to_numpy()
     out["days"] = (out["end"] - out["start"]).dt.days + 1
+    out["period_days"] = (out["period_end"] - out["start"]).dt.days + 1
     out["per_day"] = [per_day(int(a), int(d)) for a, d in zip(out["arrivals"], out["days"], strict=True)]
     out["mid"] = out["start"] + (out["end"] - out["start"]) / 2
+    out["covered"] = [f"{_fmt_date(s)} – {_fmt_date(e)}" for s, e in zip(out["start"], out["end"], strict=True)]
     return out
 
 
+@cached
 def yearly_arrivals(route: str = "sea") -> pd.DataFrame:
-    """Arrivals in Greece by year for one route ('sea' or 'land'), with days covered and per-day averages."""
+    """Arrivals in Greece by year for one route ('sea' or 'land'), with the days covered and per-day averages."""
     data = load("sea_arrivals_greece")
     if route not in set(data["route"]):
         raise ValueError(f"unknown route {route!r}; choose one of {sorted(set(data['route']))}")
@@ -139,8 +143,9 @@ def yearly_arrivals(route: str = "sea") -> pd.DataFrame:
     return out
 
 
+@cached
 def monthly_arrivals() -> pd.DataFrame:
-    """Monthly sea arrivals around the Statement, with days covered and per-day averages."""
+    """Monthly sea arrivals around the Statement, with the days covered and per-day averages (months with a figure only)."""
     data = load("sea_arrivals_greece_monthly")
     rows = data.sort_values("month").reset_index(drop=True)
     starts = pd.to_datetime(rows["month"] + "-01")
@@ -150,41 +155,127 @@ def monthly_arrivals() -> pd.DataFrame:
     return out
 
 
-def arrivals(route: str = "sea", year: int | None = None) -> int:
-    """The recorded arrivals for a whole year (partial years raise ``ValueError``)."""
+def _month_text(month: str) -> str:
+    return f"{pd.Timestamp(month + '-01'):%B %Y}"
+
+
+def months_between(first: str = MONTHS[0], last: str = MONTHS[1]) -> pd.DataFrame:
+    """Every month from ``first`` to ``last`` (YYYY-MM), with its figure or an explicit gap.
+
+    ``status`` is 'whole month', 'part of a month' or ``MISSING``; ``arrivals`` is missing (not 0)
+    where no figure was found.
+    """
+    for month in (first, last):
+        if not isinstance(month, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            raise ValueError(f"a month is written YYYY-MM, got {month!r}")
+    if first > last:
+        raise ValueError(f"the first month {first} comes after the last {last}")
+    months = [f"{p.year}-{p.month:02d}" for p in pd.period_range(first, last, freq="M")]
+    known = monthly_arrivals().set_index("month")
+    rows = []
+    for month in months:
+        if month in known.index:
+            row = known.loc[month]
+            rows.append({"month": month, "status": "part of a month" if row["partial"] else "whole month",
+                         "arrivals": int(row["arrivals"]), "days": int(row["days"]), "per_day": float(row["per_day"]),
+                         "covered": row["covered"], "source": row["source"]})
+        else:
+            rows.append({"month": month, "status": MISSING, "arrivals": pd.NA, "days": pd.NA, "per_day": float("nan"),
+                         "covered": "", "source": ""})
+    out = pd.DataFrame(rows)
+    out["arrivals"] = out["arrivals"].astype("Int64")
+    out["days"] = out["days"].astype("Int64")
+    out["label"] = [_month_text(m) for m in out["month"]]
+    return out
+
+
+def year_figure(route: str = "sea", year: int | None = None) -> dict:
+    """The recorded figure for one year, with the days it covers.
+
+    A figure covering only part of the year is returned with ``partial`` set and the day it stops;
+    compare it with others through ``per_day``. A year with no figure raises :class:`MissingFigure`.
+    """
     rows = yearly_arrivals(route)
     row = rows[rows["year"] == year]
     if row.empty:
-        raise ValueError(f"no {route} arrivals recorded for {year!r}")
-    if bool(row["partial"].iloc[0]):
-        raise ValueError(f"the {route} figure for {year} covers only part of the year")
-    return int(row["arrivals"].iloc[0])
+        raise MissingFigure(f"no {route} arrivals figure was found for {year!r}: it is missing, not zero")
+    r = row.iloc[0]
+    return {"year": int(r["year"]), "route": route, "arrivals": int(r["arrivals"]), "start": r["start"], "end": r["end"],
+            "days": int(r["days"]), "period_days": int(r["period_days"]), "partial": bool(r["partial"]),
+            "per_day": float(r["per_day"]), "to": _fmt_date(r["end"]), "source": r["source"]}
+
+
+def arrivals(route: str = "sea", year: int | None = None) -> int:
+    """The recorded arrivals for a year, whatever part of the year the figure covers (see :func:`year_figure`)."""
+    return year_figure(route, year)["arrivals"]
+
+
+def month_figure(month: str) -> dict:
+    """The recorded figure for one month (YYYY-MM); a month with no figure raises :class:`MissingFigure`."""
+    row = months_between(month, month).iloc[0]
+    if row["status"] == MISSING:
+        raise MissingFigure(f"no figure was found for {row['label']}: it is missing, not zero")
+    known = monthly_arrivals().set_index("month").loc[month]
+    return {"month": month, "arrivals": int(row["arrivals"]), "days": int(row["days"]), "per_day": float(row["per_day"]),
+            "partial": row["status"] == "part of a month", "to": _fmt_date(known["end"]), "end": known["end"],
+            "source": row["source"]}
+
+
+def per_day_ratio(first: int, second: int, route: str = "sea") -> float:
+    """How many times higher the daily average was in year ``first`` than in year ``second``."""
+    a, b = year_figure(route, first), year_figure(route, second)
+    if b["per_day"] == 0:
+        raise ValueError(f"the {second} figure is zero, so no ratio can be taken")
+    return a["per_day"] / b["per_day"]
 
 
 def before_after(before: tuple[str, str] = ("2016-01", "2016-02"),
                  after: tuple[str, str] = ("2016-04", "2016-12")) -> dict:
     """Average monthly sea arrivals in two windows of whole months, and the fall between them.
 
-    Months that are only partly covered (such as March 2016) are left out, and so are
-    months with no figure. Returns the means, the months used and ``fall_pct`` =
-    (1 - after / before) x 100.
+    Months covered only in part (such as March 2016) are left out, and so are months with no figure:
+    they are listed, never counted as zero. Returns the means, the months used, the months missing
+    and ``fall_pct`` = (1 - after / before) x 100.
     """
-    months = monthly_arrivals()
-    whole = months[~months["partial"]]
-    for window in (before, after):
-        if len(window) != 2 or not all(isinstance(m, str) and re.fullmatch(r"\d{4}-\d{2}", m) for m in window):
-            raise ValueError(f"a window is two months written YYYY-MM, got {window!r}")
     picked = {}
-    for name, (first, last) in (("before", before), ("after", after)):
-        rows = whole[whole["month"].between(first, last)]
-        if rows.empty:
-            raise ValueError(f"no whole months with data between {first} and {last}")
-        picked[name] = rows
-    b = float(picked["before"]["arrivals"].mean())
-    a = float(picked["after"]["arrivals"].mean())
+    for name, window in (("before", before), ("after", after)):
+        if (not isinstance(window, (tuple, list)) or len(window) != 2
+                or not all(isinstance(m, str) and re.fullmatch(r"\d{4}-\d{2}", m) for m in window)):
+            raise ValueError(f"a window is two months written YYYY-MM, got {window!r}")
+        months = months_between(*window)
+        whole = months[months["status"] == "whole month"]
+        if whole.empty:
+            raise MissingFigure(f"no whole month with a figure between {window[0]} and {window[1]}")
+        picked[name] = (whole, months)
+    (b_rows, b_all), (a_rows, a_all) = picked["before"], picked["after"]
+    b, a = float(b_rows["arrivals"].mean()), float(a_rows["arrivals"].mean())
     return {"before_mean": b, "after_mean": a, "fall_pct": (1 - a / b) * 100,
-            "before_months": list(picked["before"]["month"]), "after_months": list(picked["after"]["month"]),
-            "before_total": int(picked["before"]["arrivals"].sum()), "after_total": int(picked["after"]["arrivals"].sum())}
+            "before_months": list(b_rows["month"]), "after_months": list(a_rows["month"]),
+            "before_total": int(b_rows["arrivals"].sum()), "after_total": int(a_rows["arrivals"].sum()),
+            "missing_months": list(pd.concat([b_all, a_all]).query("status == @MISSING")["month"]),
+            "partial_months": list(pd.concat([b_all, a_all]).query("status == 'part of a month'")["month"])}
+
+
+def yearly_series(route: str = "sea", first: int = YEARS[0], last: int = YEARS[1]) -> pd.DataFrame:
+    """Every year from ``first`` to ``last`` with its figure or an explicit gap (``status`` = ``MISSING``)."""
+    known = yearly_arrivals(route).set_index("year")
+    rows = []
+    for year in range(first, last + 1):
+        if year in known.index:
+            r = known.loc[year]
+            status = "Part of the year (to the date in the label)" if r["partial"] else "Whole year"
+            label = f"{year} (to {r['end'].day} {r['end']:%b})" if r["partial"] else str(year)
+            rows.append({"year": year, "status": status, "year_label": label, "arrivals": int(r["arrivals"]),
+                         "text": f"{int(r['arrivals']):,}", "details": f"Covers {r['covered']}. {r['note']}",
+                         "source": r["source"]})
+        else:
+            rows.append({"year": year, "status": MISSING, "year_label": str(year), "arrivals": pd.NA,
+                         "text": "no figure", "details": f"No {route} arrivals figure for {year} was found: missing, not zero.",
+                         "source": ""})
+    out = pd.DataFrame(rows)
+    out["arrivals"] = out["arrivals"].astype("Int64")
+    out.attrs = load("sea_arrivals_greece").attrs
+    return out
 
 
 # -- events from the course timeline ------------------------------------------------------
@@ -193,6 +284,7 @@ EVENT_THEMES = {"migration": ["migration"], "crisis": ["crisis"], "both": ["migr
 EVENT_LABELS = ["EU–Türkiye migration decisions", "Crises and shocks", "Both", "No events"]
 
 
+@cached
 def policy_events(themes=("migration", "crisis")) -> pd.DataFrame:
     """Timeline events of the given themes that are dated to a month or a day (year-only events are left out)."""
     events = load("timeline")
@@ -207,44 +299,64 @@ def policy_events(themes=("migration", "crisis")) -> pd.DataFrame:
     return out
 
 
+def event_order(titles) -> list[str]:
+    """Timeline titles sorted by their date (unknown titles raise ``KeyError`` naming them)."""
+    events = load("timeline").set_index("title")
+    missing = [t for t in titles if t not in events.index]
+    if missing:
+        raise KeyError(f"not in the timeline: {missing}")
+    return sorted(titles, key=lambda t: date_span(events.loc[t, "date"])[0])
+
+
 # -- the arrivals explorer ----------------------------------------------------------------
 
 #: Periods a reader can pick, as (label, first day, last day).
 PERIODS = [
-    ("2014–2024: the whole record", "2014-01-01", "2024-12-31"),
+    ("2014–2025: the whole record", "2014-01-01", "2025-12-31"),
     ("Jul 2015 – Dec 2016: crisis and Statement", "2015-07-01", "2016-12-31"),
-    ("2017–2024: after the Statement", "2017-01-01", "2024-12-31"),
+    ("2017–2025: after the Statement", "2017-01-01", "2025-12-31"),
     ("2019–2021: Idlib, Evros and after", "2019-01-01", "2021-12-31"),
 ]
 CATEGORIES = ["Whole year", "Part of a year", "Whole month", "Part of a month"]
 
 
+@cached
 def arrivals_points() -> pd.DataFrame:
-    """Yearly and monthly sea arrivals in one table, as average arrivals per day."""
+    """Yearly and monthly sea arrivals in one table, as average arrivals per day, with the periods lacking a figure.
+
+    ``kind`` is 'arrivals' for a figure and 'gap' for a year (in ``YEARS``) or a month (in ``MONTHS``) with no figure.
+    """
     frames = []
     for series, rows in (("year", yearly_arrivals("sea")), ("month", monthly_arrivals())):
-        part = rows.assign(series=series)
+        part = rows.assign(series=series, kind="arrivals")
         part["category"] = [f"{'Part of a' if p else 'Whole'} {series}" for p in part["partial"]]
-        if series == "year":
-            part["label"] = part["year"].astype(int).astype(str)
-        else:
-            part["label"] = [f"{d:%B %Y}" for d in part["start"]]
-        frames.append(part[["series", "category", "label", "start", "end", "days", "mid", "arrivals", "per_day",
-                            "partial", "note", "source"]])
-    out = pd.concat(frames, ignore_index=True)
-    out["covered"] = [f"{_fmt_date(s)} – {_fmt_date(e)}" for s, e in zip(out["start"], out["end"], strict=True)]
+        part["label"] = (part["year"].astype(int).astype(str) if series == "year"
+                         else [f"{d:%B %Y}" for d in part["start"]])
+        part["details"] = [n if isinstance(n, str) and n else "No note in the data." for n in part["note"]]
+        frames.append(part[["kind", "series", "category", "label", "start", "end", "days", "mid", "arrivals", "per_day",
+                            "covered", "details", "source"]])
+    gaps = []
+    years = yearly_series("sea")
+    for year in years.loc[years["status"] == MISSING, "year"]:
+        gaps.append({"kind": "gap", "series": "year", "label": f"No yearly figure found for {year}",
+                     "start": pd.Timestamp(year, 1, 1), "end": pd.Timestamp(year, 12, 31)})
+    months = months_between()
+    for month, label in zip(months.loc[months["status"] == MISSING, "month"], months.loc[months["status"] == MISSING, "label"],
+                            strict=True):
+        start = pd.Timestamp(month + "-01")
+        gaps.append({"kind": "gap", "series": "month", "label": f"No monthly figure found for {label}",
+                     "start": start, "end": start + pd.offsets.MonthEnd(0)})
+    gap_frame = pd.DataFrame(gaps)
+    gap_frame["mid"] = gap_frame["start"] + (gap_frame["end"] - gap_frame["start"]) / 2
+    gap_frame["gap"] = MISSING
+    out = pd.concat([*frames, gap_frame], ignore_index=True)
     return out
 
 
-@lru_cache(maxsize=4)
-def _arrivals_inputs(stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return arrivals_points(), policy_events(("migration", "crisis"))
-
-
 def arrivals_model(period: str = PERIODS[0][0], events: str = "migration") -> pd.DataFrame:
-    """Arrival points (per-day averages) and marked events within a period.
+    """Arrival points (per-day averages), periods with no figure, and marked events within a period.
 
-    ``kind`` is 'arrivals' or 'event'. Unknown period or event-set names raise ``ValueError``.
+    ``kind`` is 'arrivals', 'gap' or 'event'. Unknown period or event-set names raise ``ValueError``.
     """
     spans = {label: (pd.Timestamp(a), pd.Timestamp(b)) for label, a, b in PERIODS}
     if period not in spans:
@@ -252,23 +364,27 @@ def arrivals_model(period: str = PERIODS[0][0], events: str = "migration") -> pd
     if events not in EVENT_THEMES:
         raise ValueError(f"unknown event set {events!r}; choose one of {list(EVENT_THEMES)}")
     first, last = spans[period]
-    pts, all_events = _arrivals_inputs(_data_stamp("sea_arrivals_greece", "sea_arrivals_greece_monthly", "timeline"))
-    pts = pts[pts["mid"].between(first, last)].assign(kind="arrivals", when=lambda f: f["mid"])
+    pts = arrivals_points()
+    pts = pts[pts["mid"].between(first, last)].assign(when=lambda f: f["mid"].where(f["kind"] == "arrivals", f["start"]))
     frames = [pts]
     if EVENT_THEMES[events]:
+        all_events = policy_events(("migration", "crisis"))
         ev = all_events[all_events["theme"].isin(EVENT_THEMES[events]) & all_events["when"].between(first, last)]
         frames.append(pd.DataFrame({"kind": "event", "when": ev["when"], "label": ev["title"],
                                     "event_theme": ev["theme"], "event_date": ev["date"],
                                     "description": ev["description"], "source": ev["source"],
                                     "label_y": label_rows(ev["when"], first, last)}))
     out = pd.concat(frames, ignore_index=True)
-    for col in ("series", "category", "covered", "event_theme", "event_date", "description", "note"):
+    for col in ("series", "category", "covered", "event_theme", "event_date", "description", "details", "gap"):
         if col not in out:
             out[col] = None
-    if "label_y" not in out:
-        out["label_y"] = float("nan")
-    return out[["kind", "when", "label", "series", "category", "covered", "arrivals", "days", "per_day",
-                "event_theme", "event_date", "description", "note", "source", "label_y"]]
+    for col in ("label_y", "arrivals", "days", "per_day"):
+        if col not in out:
+            out[col] = float("nan")
+    if "end" not in out:
+        out["end"] = pd.NaT
+    return out[["kind", "when", "end", "label", "series", "category", "covered", "arrivals", "days", "per_day",
+                "event_theme", "event_date", "description", "details", "gap", "source", "label_y"]]
 
 
 #: Pixel offsets of the rows in which event labels are written, top first.
@@ -294,9 +410,14 @@ def label_rows(dates, first: pd.Timestamp, last: pd.Timestamp, gap: float = 0.03
 
 
 def _arrivals_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
-    base = alt.Chart(_tidy(frame))
+    base = alt.Chart(frame)  # one data source, so the book's control filter reaches every layer
     x = alt.X("when:T", title="Date (points sit at the middle of the days they cover)",
               axis=alt.Axis(format="%b %Y", labelOverlap=True))
+    gaps = base.transform_filter("datum.kind == 'gap'").mark_rect(opacity=0.45).encode(
+        x=x, x2="end:T",
+        fill=alt.Fill("gap:N", scale=alt.Scale(domain=[MISSING], range=["#C8CDD3"]), legend=alt.Legend(title=None)),
+        tooltip=[alt.Tooltip("label:N", title="Gap")],
+    )
     points = base.transform_filter("datum.kind == 'arrivals'").mark_point(filled=True, size=90, opacity=0.95).encode(
         x=x,
         y=alt.Y("per_day:Q", title="Average sea arrivals per day (people)", axis=alt.Axis(format=",.0f")),
@@ -304,7 +425,7 @@ def _arrivals_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
         shape=alt.Shape("category:N", scale=shape_scale(CATEGORIES), legend=alt.Legend(title="Figure covers")),
         tooltip=[alt.Tooltip("label:N", title="Period"), alt.Tooltip("covered:N", title="Days covered"),
                  alt.Tooltip("arrivals:Q", title="Arrivals", format=","),
-                 alt.Tooltip("per_day:Q", title="Per day", format=",.0f"), alt.Tooltip("note:N", title="Note")],
+                 alt.Tooltip("per_day:Q", title="Per day", format=",.0f"), alt.Tooltip("details:N", title="Note")],
     )
     event_domain = ["migration", "crisis"]
     rules = base.transform_filter("datum.kind == 'event'").mark_rule(strokeWidth=1.5, color="#444444").encode(
@@ -317,7 +438,7 @@ def _arrivals_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
     labels = base.transform_filter("datum.kind == 'event'").mark_text(
         angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10, color="#333333",
         limit=150).encode(x=x, y=alt.Y("label_y:Q", scale=None), text="label:N")
-    return alt.layer(rules, labels, points).properties(width=620, height=320)
+    return alt.layer(gaps, rules, labels, points).properties(width=620, height=320)
 
 
 def _arrivals_summary(frame: pd.DataFrame) -> str:
@@ -327,23 +448,29 @@ def _arrivals_summary(frame: pd.DataFrame) -> str:
     hi = pts.loc[pts["per_day"].idxmax()]
     lo = pts.loc[pts["per_day"].idxmin()]
     n_events = int((frame["kind"] == "event").sum())
+    gaps = frame[frame["kind"] == "gap"]
+    gap_text = (f" {len(gaps)} period(s) with no figure, shaded grey: missing, not zero." if len(gaps)
+                else " Every year or month in this period that the data are meant to cover has a figure.")
     return (f"{len(pts)} figures shown. Highest: {hi['label']} at {hi['per_day']:,.0f} a day; "
-            f"lowest: {lo['label']} at {lo['per_day']:,.0f} a day. {n_events} events marked.")
+            f"lowest: {lo['label']} at {lo['per_day']:,.0f} a day. {n_events} events marked.{gap_text}")
 
 
 def explorer() -> Explorer:
-    """Sea arrivals in Greece as averages per day, with policy events from the timeline."""
+    """Sea arrivals in Greece as averages per day, with policy events from the timeline and the gaps in the record."""
     pts = arrivals_points()
-    top = pts.loc[pts["per_day"].idxmax()]
-    whole_years = pts[(pts["series"] == "year") & ~pts["partial"]]
+    figures = pts[pts["kind"] == "arrivals"]
+    top = figures.loc[figures["per_day"].idxmax()]
+    whole_years = figures[figures["category"] == "Whole year"]
     low = whole_years.loc[whole_years["per_day"].idxmin()]
+    gaps = pts[pts["kind"] == "gap"]["label"].str.replace("No (yearly|monthly) figure found for ", "", regex=True)
     return Explorer(
         title="Sea arrivals in Greece and the events around them",
         description=(f"Average sea arrivals per day in Greece, from yearly and monthly figures, with events of the "
                      f"course timeline drawn as dashed vertical lines. The highest average is {top['label']} "
                      f"({top['per_day']:,.0f} a day); the lowest whole year is {low['label']} "
-                     f"({low['per_day']:,.0f} a day). Choose a period to zoom in and a set of events to mark; "
-                     f"hover over a point or a line to read it. Figures covering only part of a year or month "
+                     f"({low['per_day']:,.0f} a day). Periods with no figure are shaded grey and are missing, not "
+                     f"zero: {_listing(list(gaps))}. Choose a period to zoom in and a set of events to mark; hover "
+                     f"over a point, a line or a shaded band to read it. Figures covering only part of a year or month "
                      f"are drawn with their own shape."),
         controls=[
             Choice("period", "Period", [p[0] for p in PERIODS]),
@@ -357,35 +484,40 @@ def explorer() -> Explorer:
 
 
 def arrivals_figure():
-    """Yearly sea arrivals, whole and partial years told apart."""
-    rows = yearly_arrivals("sea")
-    rows["coverage"] = ["Part of the year (to the date in the label)" if p else "Whole year" for p in rows["partial"]]
-    rows["year_label"] = [f"{y} (to {e.day} {e:%b})" if p else str(y) for y, e, p in
-                          zip(rows["year"].astype(int), rows["end"], rows["partial"], strict=True)]
-    rows["text"] = [f"{a:,}" for a in rows["arrivals"]]
-    domain = ["Whole year", "Part of the year (to the date in the label)"]
-    bars = alt.Chart(_tidy(rows)).mark_bar().encode(
-        x=alt.X("year_label:O", title="Year", sort=None),
+    """Yearly sea arrivals: whole years, part years and years with no figure told apart."""
+    rows = yearly_series("sea")
+    domain = ["Whole year", "Part of the year (to the date in the label)", MISSING]
+    base = alt.Chart(rows)
+    x = alt.X("year_label:O", title="Year", sort=None)
+    bars = base.transform_filter(f"datum.status != '{MISSING}'").mark_bar().encode(
+        x=x,
         y=alt.Y("arrivals:Q", title="Sea arrivals in Greece (people)", axis=alt.Axis(format=",.0f")),
-        color=alt.Color("coverage:N", scale=colour_scale(domain), legend=alt.Legend(title="Figure covers")),
-        opacity=alt.Opacity("coverage:N", scale=alt.Scale(domain=domain, range=[1.0, 0.55]), legend=None),
+        color=alt.Color("status:N", scale=alt.Scale(domain=domain, range=[PALETTE[0], PALETTE[1], "#8A939C"]),
+                        legend=alt.Legend(title="Figure covers")),
         tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip("arrivals:Q", title="Arrivals", format=","),
-                 alt.Tooltip("coverage:N", title="Covers"), alt.Tooltip("note:N", title="Note")],
+                 alt.Tooltip("details:N", title="Covers")],
     )
-    text = alt.Chart(_tidy(rows)).mark_text(dy=-6, fontSize=10, angle=0, baseline="bottom").encode(
-        x=alt.X("year_label:O", sort=None), y="arrivals:Q", text="text:N")
-    chart = (bars + text).properties(width=560, height=300)
-    y15, y17 = arrivals("sea", 2015), arrivals("sea", 2017)
-    whole = rows[~rows["partial"]]
-    listing = "; ".join(f"{y}: {a:,}" for y, a in zip(whole["year"].astype(int), whole["arrivals"], strict=True))
-    part = rows[rows["partial"]]
-    parts = "; ".join(f"{y} (to {_fmt_date(e)}): {a:,}" for y, a, e in
-                      zip(part["year"].astype(int), part["arrivals"], part["end"], strict=True))
+    text = base.transform_filter(f"datum.status != '{MISSING}'").mark_text(dy=-6, fontSize=10, baseline="bottom").encode(
+        x=x, y="arrivals:Q", text="text:N")
+    missing = base.transform_filter(f"datum.status == '{MISSING}'").mark_text(
+        angle=270, align="left", dx=4, fontSize=11, color="#4D5560").encode(
+        x=x, y=alt.datum(0), text="text:N", color=alt.Color("status:N", scale=alt.Scale(domain=domain), legend=None),
+        tooltip=[alt.Tooltip("details:N", title="No figure")])
+    chart = (bars + text + missing).properties(width=560, height=300)
+    f15, f17 = year_figure("sea", 2015), year_figure("sea", 2017)
+    whole = rows[rows["status"] == "Whole year"]
+    part = rows[rows["status"] == domain[1]]
+    gaps = rows[rows["status"] == MISSING]
+    listing = "; ".join(f"{y}: {a:,}" for y, a in zip(whole["year"], whole["arrivals"], strict=True))
+    parts = "; ".join(f"{lab}: {a:,}" for lab, a in zip(part["year_label"], part["arrivals"], strict=True))
     return figure(chart,
-                  title=f"Sea arrivals in Greece fell from {y15:,} in 2015 to {y17:,} in 2017",
+                  title=(f"Sea arrivals in Greece fell from {f15['arrivals']:,} in 2015 (to {f15['to']}) "
+                         f"to {f17['arrivals']:,} in 2017"),
                   description=(f"Bar chart of sea arrivals in Greece by year. Whole years: {listing}. "
-                               f"Years covered only in part, shown paler and not comparable as totals: {parts}."),
-                  data=rows)
+                               f"Years covered only in part, shown in orange and not comparable as totals: {parts}. "
+                               f"No figure was found for {_listing([str(y) for y in gaps['year']])}: those years "
+                               f"are labelled 'no figure' and are missing, not zero."),
+                  data=yearly_arrivals("sea"))
 
 
 # -- refugees in Türkiye --------------------------------------------------------------------
@@ -415,6 +547,24 @@ def peak(name: str = SYRIANS) -> pd.Series:
     """The highest figure recorded for a population."""
     rows = population(name)
     return rows.loc[rows["people"].idxmax()]
+
+
+def peak_figures() -> pd.DataFrame:
+    """The two official statements of the peak: the highest exact count, and UNHCR's rounded figure.
+
+    One row per publisher kind: ``exact`` (the highest figure published as a count) and ``rounded``
+    (the highest figure published with a rounding word, UNHCR's 'more than 3.7 million').
+    """
+    rows = population(SYRIANS)
+    exact = rows[rows["qualifier"] == "as_published"]
+    rounded = rows[rows["qualifier"] != "as_published"]
+    if exact.empty or rounded.empty:
+        raise ValueError("the peak needs both an exact count and a rounded statement in refugees_turkiye")
+    out = pd.concat([exact.loc[[exact["people"].idxmax()]].assign(kind="exact"),
+                     rounded.loc[[rounded["people"].idxmax()]].assign(kind="rounded")], ignore_index=True)
+    out["when"] = [as_of_text(a) for a in out["as_of"]]
+    out["publisher"] = [next(s["publisher"] for s in rows.attrs["sources"] if s["id"] == sid) for sid in out["source"]]
+    return out
 
 
 def headline() -> int:
@@ -449,15 +599,18 @@ def four_million_check() -> dict:
 
 
 def population_figure():
-    """Syrians under temporary protection over time, with UNHCR's headline and other nationalities."""
-    groups = {SYRIANS: "Syrians under temporary protection (Turkish authorities)",
-              OTHERS: "Other nationalities, refugees and asylum-seekers (UNHCR)",
-              HEADLINE: "UNHCR headline, all nationalities ('about')"}
-    rows = pd.concat([population(g).assign(group=label) for g, label in groups.items()], ignore_index=True)
-    rows["when_text"] = [_as_of_text(a) + ("" if k else " (day not stated)") for a, k in
+    """Syrians under temporary protection over time, with UNHCR's rounded figures and other nationalities."""
+    syrians = population(SYRIANS)
+    parts = [syrians[syrians["qualifier"] == "as_published"].assign(group="Syrians under temporary protection (Turkish authorities)"),
+             syrians[syrians["qualifier"] != "as_published"].assign(group="Syrians, UNHCR's rounded figure"),
+             population(OTHERS).assign(group="Other nationalities, refugees and asylum-seekers (UNHCR)"),
+             population(HEADLINE).assign(group="UNHCR headline, all nationalities ('about')")]
+    rows = pd.concat(parts, ignore_index=True)
+    rows["when_text"] = [as_of_text(a) + ("" if k else " (day not stated)") for a, k in
                          zip(rows["as_of"], rows["day_known"], strict=True)]
+    rows["how"] = [("exact count" if q == "as_published" else f"'{q}' (rounded)") for q in rows["qualifier"]]
     rows.attrs = load("refugees_turkiye").attrs
-    domain = list(groups.values())
+    domain = list(dict.fromkeys(rows["group"]))
     enc = dict(
         x=alt.X("mid:T", title="Date of the count", axis=alt.Axis(format="%Y")),
         y=alt.Y("people:Q", title="People (number)", axis=alt.Axis(format=",.0f")),
@@ -466,28 +619,151 @@ def population_figure():
                                           direction="vertical", labelLimit=480, titleLimit=480)),
     )
     tooltip = [alt.Tooltip("group:N", title="Population"), alt.Tooltip("when_text:N", title="As of"),
-               alt.Tooltip("people:Q", title="People", format=","), alt.Tooltip("qualifier:N", title="Qualifier"),
-               alt.Tooltip("note:N", title="Note")]
-    lines = alt.Chart(_tidy(rows)).mark_line(strokeWidth=2).encode(
-        **enc, strokeDash=alt.StrokeDash("group:N", scale=dash_scale(domain), legend=None))
-    points = alt.Chart(_tidy(rows)).mark_point(filled=True, size=70).encode(
+               alt.Tooltip("people:Q", title="People", format=","), alt.Tooltip("how:N", title="Stated as")]
+    base = alt.Chart(rows)
+    lines = base.mark_line(strokeWidth=2).encode(**enc, strokeDash=alt.StrokeDash("group:N", scale=dash_scale(domain), legend=None))
+    points = base.mark_point(filled=True, size=70).encode(
         **enc, shape=alt.Shape("group:N", scale=shape_scale(domain), legend=None), tooltip=tooltip)
     chart = (lines + points).properties(width=560, height=320)
     facts = four_million_check()
-    first = population(SYRIANS).iloc[0]
+    peaks = peak_figures().set_index("kind")
+    first = syrians.iloc[0]
     return figure(chart,
                   title=(f"Syrians under temporary protection peaked at {facts['peak']:,} "
-                         f"({_as_of_text(facts['peak_as_of'])}) and numbered {facts['latest']:,} "
-                         f"on {_as_of_text(facts['latest_as_of'])}"),
-                  description=(f"Line chart of three separate counts. Syrians under temporary protection rose from "
-                               f"{int(first['people']):,} ({_as_of_text(first['as_of'])}) to a peak of "
-                               f"{facts['peak']:,} on {_as_of_text(facts['peak_as_of'])}, then fell to "
-                               f"{facts['latest']:,} on {_as_of_text(facts['latest_as_of'])}. UNHCR's rounded "
-                               f"headline for all nationalities stayed at about {facts['claim']:,} from "
-                               f"{_as_of_text(facts['headline_first'])} to {_as_of_text(facts['headline_last'])}. "
-                               f"UNHCR's count of other nationalities stayed between "
-                               f"{int(population(OTHERS)['people'].min()):,} and "
+                         f"({as_of_text(facts['peak_as_of'])}) and numbered {facts['latest']:,} "
+                         f"on {as_of_text(facts['latest_as_of'])}"),
+                  description=(f"Line chart of four separate counts. The Turkish authorities' count of Syrians under "
+                               f"temporary protection rose from {int(first['people']):,} ({as_of_text(first['as_of'])}) "
+                               f"to {facts['peak']:,} on {as_of_text(facts['peak_as_of'])}, then fell to "
+                               f"{facts['latest']:,} on {as_of_text(facts['latest_as_of'])}. UNHCR put the number of "
+                               f"Syrians at {peaks.loc['rounded', 'qualifier']} {int(peaks.loc['rounded', 'people']):,} "
+                               f"on {peaks.loc['rounded', 'when']}. UNHCR's rounded headline for all nationalities "
+                               f"stayed at about {facts['claim']:,} from {as_of_text(facts['headline_first'])} to "
+                               f"{as_of_text(facts['headline_last'])}. UNHCR's count of other nationalities stayed "
+                               f"between {int(population(OTHERS)['people'].min()):,} and "
                                f"{int(population(OTHERS)['people'].max()):,}. Year-only figures sit at mid-year."),
+                  data=rows)
+
+
+# -- returns to Syria -------------------------------------------------------------------------
+
+RETURN_COUNTS = {"2024-12-08": "since the fall of Assad (8 December 2024)", "2016": "since 2016 (the ministry's count)"}
+
+
+def returns(since: str = "2024-12-08") -> pd.DataFrame:
+    """The Turkish authorities' running totals of returns to Syria counted from ``since``, oldest first."""
+    data = load("syria_returns_turkiye")
+    if since not in RETURN_COUNTS:
+        raise ValueError(f"unknown count {since!r}; choose one of {list(RETURN_COUNTS)}")
+    rows = data[data["since"] == since].sort_values("as_of").reset_index(drop=True)
+    rows["when"] = pd.to_datetime(rows["as_of"])
+    rows.attrs = data.attrs
+    return rows
+
+
+def returns_between(first: str, last: str, since: str = "2024-12-08") -> int:
+    """Returns added between two dated running totals: the later total minus the earlier one."""
+    rows = returns(since).set_index("as_of")
+    for day in (first, last):
+        if day not in rows.index:
+            raise MissingFigure(f"no running total counted {RETURN_COUNTS[since]} is dated {day}; "
+                                f"the dated totals are {list(rows.index)}")
+    if last <= first:
+        raise ValueError("the second date must come after the first")
+    return int(rows.loc[last, "people"]) - int(rows.loc[first, "people"])
+
+
+def returns_figure():
+    """The two running totals of returns announced by the Turkish authorities."""
+    rows = pd.concat([returns(s).assign(count=label) for s, label in RETURN_COUNTS.items()], ignore_index=True)
+    rows["when_text"] = [as_of_text(a) for a in rows["as_of"]]
+    rows.attrs = load("syria_returns_turkiye").attrs
+    domain = list(RETURN_COUNTS.values())
+    enc = dict(x=alt.X("when:T", title="Date the total runs to", axis=alt.Axis(format="%b %Y")),
+               y=alt.Y("people:Q", title="Syrians who returned, running total", axis=alt.Axis(format=",.0f"),
+                       scale=alt.Scale(zero=True)),
+               color=alt.Color("count:N", scale=colour_scale(domain),
+                               legend=alt.Legend(title="Counted (the two overlap: never add them)", direction="vertical",
+                                                 labelLimit=400, titleLimit=400)))
+    base = alt.Chart(rows)
+    lines = base.mark_line().encode(**enc, strokeDash=alt.StrokeDash("count:N", scale=dash_scale(domain), legend=None))
+    points = base.mark_point(filled=True, size=80).encode(
+        **enc, shape=alt.Shape("count:N", scale=shape_scale(domain), legend=None),
+        tooltip=[alt.Tooltip("count:N", title="Counted"), alt.Tooltip("when_text:N", title="To"),
+                 alt.Tooltip("people:Q", title="Returned", format=","), alt.Tooltip("note:N", title="Announced")])
+    chart = (lines + points).properties(width=560, height=280)
+    recent = returns("2024-12-08").iloc[-1]
+    long = returns("2016").iloc[-1]
+    listing = "; ".join(f"{c} to {t}: {p:,}" for c, t, p in zip(rows["count"], rows["when_text"], rows["people"], strict=True))
+    return figure(chart,
+                  title=(f"By the Turkish government's count, {int(recent['people']):,} Syrians had returned since "
+                         f"Assad's fall by {as_of_text(recent['as_of'])}, and {int(long['people']):,} since 2016 by "
+                         f"{as_of_text(long['as_of'])}"),
+                  description=(f"Points joined by lines: running totals of Syrians who returned from Türkiye to Syria, "
+                               f"as announced by the Interior Ministry and its migration presidency. {listing}. The totals "
+                               f"are the government's own; no independent count was found."),
+                  data=rows)
+
+
+# -- refugees' own views: surveys --------------------------------------------------------------
+
+@cached
+def intentions() -> pd.DataFrame:
+    """The surveys of Syrian refugees' return intentions, one row per published answer share."""
+    return load("return_intentions")
+
+
+def survey_share(survey: str, answer: str) -> float:
+    """The published share (%) of one answer in one survey; unknown pairs raise ``KeyError`` naming what exists."""
+    rows = intentions()
+    row = rows[(rows["survey"] == survey) & (rows["answer"] == answer)]
+    if row.empty:
+        known = sorted(set(zip(rows["survey"], rows["answer"])))
+        raise KeyError(f"no share for {answer!r} in {survey!r}; known: {known}")
+    return float(row["pct"].iloc[0])
+
+
+def surveys_asking_turkiye(asked: bool = True) -> list[str]:
+    """The surveys (each named without its round) that did, or did not, ask Syrian refugees in Türkiye."""
+    rows = intentions()
+    return list(dict.fromkeys(s.split(",")[0] for s in rows.loc[rows["includes_turkiye"] == asked, "survey"]))
+
+
+def intentions_figure():
+    """Every published share, one bar each, grouped by survey and marked by whether refugees in Türkiye were asked.
+
+    Each survey is a panel with its own heading; each answer is written above its bar, so the chart stays
+    narrow enough for a phone.
+    """
+    rows = intentions()
+    no = "No: Lebanon, Jordan, Iraq, Egypt only"
+    rows["asked"] = ["Yes" if t else no for t in rows["includes_turkiye"]]
+    rows["panel"] = rows["survey"] + " (" + rows["fieldwork"] + ")"
+    rows["text"] = [f"{a}: {p:g}%" for a, p in zip(rows["answer"], rows["pct"], strict=True)]
+    rows.attrs = load("return_intentions").attrs
+    y = alt.Y("answer:N", title=None, sort=None, axis=None)
+    bars = alt.Chart().mark_bar(size=12, yOffset=7).encode(
+        x=alt.X("pct:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100])), y=y,
+        color=alt.Color("asked:N", scale=alt.Scale(domain=["Yes", no], range=[PALETTE[2], PALETTE[5]]),
+                        legend=alt.Legend(title="Were Syrians in Türkiye asked?", direction="vertical",
+                                          orient="bottom", titleLimit=300)),
+        tooltip=[alt.Tooltip("survey:N", title="Survey"), alt.Tooltip("hosts:N", title="Asked in"),
+                 alt.Tooltip("answer:N", title="Answer"), alt.Tooltip("pct:Q", title="Share (%)"),
+                 alt.Tooltip("note:N", title="Note")])
+    text = alt.Chart().mark_text(align="left", baseline="bottom", yOffset=-1).encode(
+        x=alt.datum(0), y=y, text="text:N")
+    chart = alt.layer(bars, text, data=rows).properties(width=300, height=alt.Step(34)).facet(
+        row=alt.Row("panel:N", sort=list(dict.fromkeys(rows["panel"])), title=None,
+                    header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight=600,
+                                      labelPadding=2, labelLimit=0)),
+        spacing=10).resolve_scale(y="independent")
+    listing = "; ".join(f"{p}, {t}" for p, t in zip(rows["panel"], rows["text"], strict=True))
+    excluded = _listing(surveys_asking_turkiye(False))
+    return figure(chart,
+                  title="Three surveys, three questions: only two asked Syrians in Türkiye",
+                  description=(f"Horizontal bars, one per published share, grouped by survey. {listing}. The rows of "
+                               f"{excluded} come from Lebanon, Jordan, Iraq and Egypt only; the shares answer "
+                               f"different questions and cannot be compared as one series."),
                   data=rows)
 
 
@@ -499,7 +775,9 @@ ENVELOPES = {
     "facility_disbursed": (FACILITY, "disbursed", "2020-12-31"),
     "extra_2021_2023": ("Additional EUR 3 billion for refugees in Türkiye", "allocated", "2021-06-25"),
     "extra_2024": ("Additional EUR 1 billion for 2024", "allocated", "2024-12-17"),
+    "eu_2025_2027": ("EU support for refugees in Türkiye 2025-2027", "allocated", "2024-02"),
     "all_stated": ("All EU support for refugees in Türkiye (as stated)", "provided", "2024-12-17"),
+    "all_since_2016": ("All EU support since 2016 (as stated)", "provided", "2025"),
 }
 #: Population counts for the calculator: key -> (population, as_of), or (population, 'peak'/'latest').
 POPULATIONS = {
@@ -544,7 +822,7 @@ def envelope(key: str) -> dict:
             "eur_million": float(row["eur_million"]), "qualifier": row["qualifier"], "as_of": row["as_of"],
             "period": row["period"], "years": years_counted(row["period"], row["as_of"]), "source": row["source"],
             "label": (f"{row['instrument']}: {row['measure']}, {qual}EUR {row['eur_million']:,.0f} million "
-                      f"(as of {_as_of_text(row['as_of'])})")}
+                      f"(as of {as_of_text(row['as_of'])})")}
 
 
 def population_count(key: str) -> dict:
@@ -566,7 +844,7 @@ def population_count(key: str) -> dict:
     short = "Syrians under temporary protection" if name == SYRIANS else "UNHCR headline, all nationalities"
     return {"key": key, "population": name, "people": int(row["people"]), "as_of": row["as_of"],
             "qualifier": row["qualifier"], "source": row["source"],
-            "label": f"{short}, {_as_of_text(row['as_of'])}: {qual}{int(row['people']):,}"}
+            "label": f"{short}, {as_of_text(row['as_of'])}: {qual}{int(row['people']):,}"}
 
 
 def per_person_per_year(eur_million, people, years) -> float:
@@ -583,6 +861,13 @@ def per_person_per_year(eur_million, people, years) -> float:
     if people <= 0 or years <= 0:
         raise ValueError("people and years must be more than zero")
     return float(eur_million) * 1_000_000 / float(people) / float(years)
+
+
+def euros_per_person(envelope_key: str = "facility_allocated", population_key: str = "syrians_2016",
+                     years: int | None = None) -> float:
+    """The calculator's result for one envelope and one population count (years default to the envelope's own)."""
+    env, pop = envelope(envelope_key), population_count(population_key)
+    return per_person_per_year(env["eur_million"], pop["people"], env["years"] if years is None else years)
 
 
 def funding_assumptions() -> pd.DataFrame:
@@ -602,14 +887,8 @@ def population_options() -> pd.DataFrame:
                          "source": [r["source"] for r in rows]})
 
 
-def _data_stamp(*names: str) -> tuple:
-    """Where and when the named datasets were last changed, to key caches on."""
-    folder = data_dir()
-    return (str(folder), *((folder / resource(n)["path"]).stat().st_mtime for n in names))
-
-
-@lru_cache(maxsize=4)
-def _calculator_inputs(stamp: tuple) -> tuple[dict, dict]:
+@cached
+def _calculator_inputs() -> tuple[dict, dict]:
     return ({k: envelope(k) for k in ENVELOPES}, {k: population_count(k) for k in POPULATIONS})
 
 
@@ -620,7 +899,7 @@ def funding_model(envelope_key: str = "facility_allocated", population_key: str 
     One row per population count; ``chosen`` marks the count picked. Bad names or a
     non-positive number of years raise ``ValueError``.
     """
-    envelopes, populations = _calculator_inputs(_data_stamp("eu_funding_turkiye", "refugees_turkiye"))
+    envelopes, populations = _calculator_inputs()
     if envelope_key not in envelopes:
         raise ValueError(f"unknown envelope {envelope_key!r}; choose one of {list(ENVELOPES)}")
     env = envelopes[envelope_key]
@@ -642,7 +921,7 @@ def _funding_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
     order = list(dict.fromkeys(frame["basis"]))  # the model lists the counts in calculator order
     domain = ["Your choice", "Other counts"]
     y = alt.Y("basis:N", title=None, sort=order, axis=alt.Axis(labelLimit=420))
-    base = alt.Chart(_tidy(frame))  # one data source, so the book's control filter reaches every layer
+    base = alt.Chart(frame)  # one data source, so the book's control filter reaches every layer
     bars = base.mark_bar().encode(
         x=alt.X("eur_per_person_year:Q", title="EU money per person per year (EUR)", axis=alt.Axis(format=",.0f")),
         y=y,
@@ -696,6 +975,7 @@ def funding_figure():
     rows["stage"] = rows["measure"]
     rows["amount_text"] = [("" if q == "as_published" else f"{q} ") + f"EUR {v:,.0f} million"
                            for q, v in zip(rows["qualifier"], rows["eur_million"], strict=True)]
+    rows["when_text"] = [as_of_text(a) for a in rows["as_of"]]
     rows = rows.sort_values(["stage", "when"]).reset_index(drop=True)
     rows.attrs = data.attrs
     total = float(funding_row("facility_allocated")["eur_million"])
@@ -704,173 +984,182 @@ def funding_figure():
                y=alt.Y("eur_million:Q", title="Running total (EUR million)", scale=alt.Scale(domain=[0, total * 1.05]),
                        axis=alt.Axis(format=",.0f")),
                color=alt.Color("stage:N", scale=colour_scale(domain), legend=alt.Legend(title="Stage")))
-    lines = alt.Chart(_tidy(rows)).mark_line(interpolate="step-after").encode(
+    base = alt.Chart(rows)
+    lines = base.mark_line(interpolate="step-after").encode(
         **enc, strokeDash=alt.StrokeDash("stage:N", scale=dash_scale(domain), legend=None))
-    points = alt.Chart(_tidy(rows)).mark_point(filled=True, size=80).encode(
+    points = base.mark_point(filled=True, size=80).encode(
         **enc, shape=alt.Shape("stage:N", scale=shape_scale(domain), legend=None),
-        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("as_of:N", title="As of"),
-                 alt.Tooltip("amount_text:N", title="Amount"), alt.Tooltip("note:N", title="Note")])
+        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("when_text:N", title="As of"),
+                 alt.Tooltip("amount_text:N", title="Amount")])
     ceiling = alt.Chart(pd.DataFrame({"y": [total], "text": [f"Facility total allocated: EUR {total:,.0f} million"]}))
     rule = ceiling.mark_rule(color="#555555", strokeDash=[2, 2]).encode(y="y:Q")
     label = ceiling.mark_text(align="left", dy=-7, x=5, fontSize=11, color="#333333").encode(y="y:Q", text="text:N")
     chart = (rule + label + lines + points).properties(width=560, height=300)
     last = rows[rows["stage"] == "disbursed"].iloc[-1]
     last_contract = rows[rows["stage"] == "contracted"].iloc[-1]
-    listing = "; ".join(f"{s} {t} ({_as_of_text(a)})" for s, t, a in zip(rows["stage"], rows["amount_text"], rows["as_of"], strict=True))
+    listing = "; ".join(f"{s} {t} ({as_of_text(a)})" for s, t, a in zip(rows["stage"], rows["amount_text"], rows["as_of"], strict=True))
     return figure(chart,
-                  title=(f"By {_as_of_text(last['as_of'])} the Facility had contracted EUR "
+                  title=(f"By {as_of_text(last['as_of'])} the Facility had contracted EUR "
                          f"{last_contract['eur_million']:,.0f} million but paid out {last['amount_text']}"),
                   description=(f"Step lines of the Facility for Refugees in Türkiye's running totals against its "
                                f"EUR {total:,.0f} million allocation. Figures: {listing}. "
-                               f"No disbursement figure after {_as_of_text(last['as_of'])} was found."),
+                               f"No disbursement figure after {as_of_text(last['as_of'])} was found."),
                   data=[rows, data[(data["instrument"] == FACILITY) & (data["measure"] == "allocated")]])
 
 
-# -- exercises ----------------------------------------------------------------------------
+# -- facts: what the content file's answers and texts (and the seminar page) name ---------------------
 
-def _claim_feedback() -> dict:
-    f = four_million_check()
-    return {
-        "a": (f"Not by the latest count: {f['latest']:,} Syrians on {_as_of_text(f['latest_as_of'])}, about "
-              f"{f['latest_share']:.0f}% of {f['claim']:,}. Other nationalities are counted separately and by a "
-              f"different agency, so they cannot simply be added on."),
-        "b": (f"Yes. UNHCR's rounded headline said about {f['claim']:,} from {_as_of_text(f['headline_first'])} to "
-              f"{_as_of_text(f['headline_last'])}, and Syrians peaked at {f['peak']:,} "
-              f"({_as_of_text(f['peak_as_of'])}). By {_as_of_text(f['latest_as_of'])} the Syrian count was "
-              f"{f['latest']:,}: the claim describes an earlier moment."),
-        "c": (f"Too strong: UNHCR itself gave about {f['claim']:,} as its headline between "
-              f"{_as_of_text(f['headline_first'])} and {_as_of_text(f['headline_last'])}."),
-    }
-
-
-def _causality_feedback() -> dict:
-    ba = before_after()
-    jan = monthly_arrivals().set_index("month").loc["2016-01", "arrivals"]
-    return {
-        "a": ("A before/after comparison shows timing, not cause. The Statement's own preamble lists other measures "
-              "already under way, and the Western Balkans route closed days before it."),
-        "b": ("Yes. The fall is real and sharp, but several changes coincide with it, so the data alone cannot say how "
-              "much each contributed."),
-        "c": (f"The data say otherwise: January 2016 alone had {int(jan):,} sea arrivals, and the January–February "
-              f"average was {ba['before_mean']:,.0f} a month, against {ba['after_mean']:,.0f} a month after the "
-              f"Statement."),
-        "d": ("Winter matters, but it cannot explain this: the months after March 2016 include the summer, "
-              "and arrivals stayed far below the winter months of January and February 2016."),
-    }
+ORDER_EVENTS = ("EU-Turkey Statement", "Türkiye stops holding back migrants", "Assad government falls",
+                "EU lifts economic sanctions on Syria", "Visa cascade for Turkish citizens")
 
 
 def _ba(key: str):
     return lambda: before_after()[key]
 
 
-def _euros(envelope_key="facility_allocated", population_key="syrians_2016", years=None):
+def _march_days(after: bool) -> int:
+    m = month_figure("2016-03")
+    start = pd.Timestamp("2016-03-01")
+    if after:
+        return max((m["end"] - STATEMENT_IN_FORCE).days + 1, 0)
+    return (min(m["end"], STATEMENT_IN_FORCE - pd.Timedelta(days=1)) - start).days + 1
+
+
+def _peak(kind: str, field: str):
     def compute():
-        env = envelope(envelope_key)
-        pop = population_count(population_key)
-        return per_person_per_year(env["eur_million"], pop["people"], env["years"] if years is None else years)
+        row = peak_figures().set_index("kind").loc[kind]
+        return int(row["people"]) if field == "people" else str(row[field])
     return compute
 
 
-register(
-    NumberExercise(
-        "ch3-before-after", expected=_ba("fall_pct"), unit="%", abs_tol=0.5,
-        hint="Average the whole months in each window (use .mean()), then compute (1 - after / before) x 100.",
-        explanation="Monthly arrivals after the Statement were a small fraction of those in early 2016.",
-        near=[(lambda: (1 - before_after()["after_total"] / before_after()["before_total"]) * 100,
-               "You compared totals, but the windows have different numbers of months (2 before, more after). "
-               "Compare averages per month."),
-              (lambda: 100 - before_after()["fall_pct"],
-               "That is what remained of the earlier level, not the fall. Subtract it from 100."),
-              (lambda: (before_after()["before_mean"] / before_after()["after_mean"] - 1) * 100,
-               "You divided the wrong way round: measure the fall relative to the earlier level (before).")]),
-    NumberExercise(
-        "ch3-four-million", expected=lambda: four_million_check()["latest_share"], unit="%", abs_tol=0.5,
-        hint="Take the Syrians-under-temporary-protection row with the latest as_of date and divide by 4,000,000.",
-        explanation="Always check the date of a count before repeating it.",
-        near=[(lambda: four_million_check()["peak_share"],
-               "That uses the peak count of 2021, not the latest one. Sort by as_of and take the last row."),
-              (lambda: 100.0, "That compares UNHCR's headline with itself; use the latest count of Syrians.")]),
-    ChoiceExercise(
-        "ch3-claim-verdict",
-        options={"a": "The claim holds today: Türkiye hosts around four million refugees.",
-                 "b": "The claim matched UNHCR's rounded headline for 2020–2022, but the count of Syrians has fallen "
-                      "since; it describes an earlier moment and needs a date.",
-                 "c": "The claim was never true at any point."},
-        correct="b", feedback={k: v for k, v in _claim_feedback().items()},
-        hint="Compare the dates of UNHCR's 'about 4 million' rows with the date of the latest Syrian count."),
-    ChoiceExercise(
-        "ch3-causality",
-        options={"a": "The fall in arrivals proves that the EU–Turkey Statement caused it.",
-                 "b": "The fall coincides with the Statement but also with other changes (Türkiye's visa rule for "
-                      "Syrians, NATO's Aegean activity, the closure of the Western Balkans route, more Turkish coast "
-                      "guard patrols), so the data cannot separate their effects.",
-                 "c": "Arrivals had already fallen to their later level before March 2016.",
-                 "d": "The fall is just the winter: arrivals always drop in the cold months."},
-        correct="b", feedback={k: v for k, v in _causality_feedback().items()},
-        hint="List everything else that changed between January and April 2016; the Statement's own text names some."),
-    NumberExercise(
-        "ch3-euros-per-person", expected=_euros(), unit="EUR per person per year", rel_tol=0.01,
-        hint="EUR 6,000 million is 6,000 x 1,000,000 euros. Divide by the people, then by the years.",
-        explanation="A large sum becomes a modest yearly amount per person once spread over people and years.",
-        near=[(_euros(years=1), "You forgot to spread the money over the years of the envelope (2016–2019)."),
-              (_euros(population_key="unhcr_headline"),
-               "That uses UNHCR's 'about 4 million' headline; the question asks for the Syrian count for 2016."),
-              (_euros(envelope_key="facility_disbursed"),
-               "That uses the money disbursed by end-2020 over 5 years; the question asks for the EUR 6 billion "
-               "allocated, over the 4 years of the envelope.")]),
-)
+def _returns_latest(since: str, field: str):
+    def compute():
+        row = returns(since).iloc[-1]
+        return int(row["people"]) if field == "people" else as_of_text(row["as_of"])
+    return compute
 
 
-# -- quiz -----------------------------------------------------------------------------------
+def _returns_first(since: str, field: str):
+    def compute():
+        row = returns(since).iloc[0]
+        return int(row["people"]) if field == "people" else as_of_text(row["as_of"])
+    return compute
 
-def quiz() -> Quiz:
-    y15, y17 = arrivals("sea", 2015), arrivals("sea", 2017)
-    disbursed, total = envelope("facility_disbursed"), envelope("facility_allocated")
-    share = disbursed["eur_million"] / total["eur_million"] * 100
-    f = four_million_check()
-    return Quiz("ch3", [
-        Numeric(f"UNHCR counted {y15:,} sea arrivals in Greece in 2015 and {y17:,} in 2017. How many times smaller "
-                f"was the 2017 figure? (one decimal)", round(y15 / y17, 1), 0.2, "times",
-                f"{y15:,} ÷ {y17:,} ≈ {y15 / y17:.1f}. The fall is beyond doubt; its causes are the debate."),
-        MultipleChoice("Which of these did the EU promise Türkiye in the EU–Turkey Statement of March 2016?", [
-            Option("A faster path to visa-free travel for Turkish citizens, more money for refugees and new momentum "
-                   "in accession talks", True,
-                   "All three were on the table; visa liberalisation then stalled over outstanding benchmarks."),
-            Option("Full EU membership by 2018", False, "Membership was never promised; only new accession chapters."),
-            Option("Free movement of Syrian refugees from Türkiye to any EU member state", False,
-                   "Only a limited one-for-one resettlement scheme was agreed."),
-        ]),
-        Numeric(f"The Facility's EUR {total['eur_million']:,.0f} million had been fully contracted by "
-                f"{_as_of_text(disbursed['as_of'])}, when the Commission reported {disbursed['qualifier']} EUR "
-                f"{disbursed['eur_million']:,.0f} million disbursed. What percentage had been paid out? (nearest whole "
-                f"number)", round(share), 1.5, "%",
-                f"{disbursed['eur_million']:,.0f} ÷ {total['eur_million']:,.0f} ≈ {share:.0f}%. Money is paid as "
-                f"projects run, so 'committed', 'contracted' and 'disbursed' are different things."),
-        MultipleChoice("Why may you not add the count of Syrians under temporary protection to UNHCR's 'about 4 million' "
-                       "headline?", [
-            Option("Because the headline already includes the Syrians: the two figures overlap", True,
-                   "UNHCR's headline is Syrians plus other nationalities, rounded. Adding them counts Syrians twice."),
-            Option("Because they use different currencies", False, "They are counts of people, not money."),
-            Option("Because UNHCR does not count refugees in Türkiye", False,
-                   "UNHCR publishes counts for Türkiye; the point is that populations overlap."),
-        ]),
-        MultipleChoice("What did the European Court of Human Rights find in A.R.E. v. Greece (7 January 2025)?", [
-            Option("That there was a systematic practice of pushbacks from the Evros region to Türkiye", True,
-                   "It was the Court's first judgment on a Greek pushback; Greece denies such a practice."),
-            Option("That the EU–Turkey Statement is void", False, "The case concerned one person's removal across the Evros."),
-            Option("That Türkiye is a safe third country for all asylum seekers", False,
-                   "The Court made no such general ruling."),
-        ]),
-        MultipleChoice("What did Greece do on 1 March 2020, after Ankara said it would no longer stop people leaving "
-                       "for Europe?", [
-            Option("It suspended new asylum applications for a month", True,
-                   "The UN Special Rapporteur said the suspension had no legal basis in international human rights law."),
-            Option("It left NATO's integrated command", False, "Nothing of the sort happened."),
-            Option("It opened a humanitarian corridor from Türkiye", False, "It reinforced the border instead."),
-        ]),
-        Numeric(f"By how many people did the count of Syrians under temporary protection fall between its peak "
-                f"({_as_of_text(f['peak_as_of'])}) and the latest figure ({_as_of_text(f['latest_as_of'])})? "
-                f"(nearest thousand)", round(f["peak"] - f["latest"], -3), 1000, "people",
-                f"{f['peak']:,} − {f['latest']:,} = {f['peak'] - f['latest']:,}. Returns explain much of the fall, "
-                f"but naturalisation and onward migration also remove people from the count."),
-    ], title="Self-check quiz: Chapter 3")
+
+def _share(survey: str, answer: str):
+    return lambda: survey_share(survey, answer)
+
+
+def _fig(year: int, field: str):
+    return lambda: year_figure("sea", year)[field]
+
+
+def _missing_after_months() -> str:
+    missing = before_after()["missing_months"]
+    return _listing([f"{pd.Timestamp(m + '-01'):%B}" for m in missing]) + " 2016"
+
+
+def _fall_with_march() -> float:
+    """The slip of counting the part-month of March 2016 as a whole month of the 'after' window."""
+    months = months_between("2016-03", "2016-12")
+    after = months[months["status"] != MISSING]["arrivals"].astype(float).mean()
+    return (1 - after / before_after()["before_mean"]) * 100
+
+
+RPIS = "UNHCR RPIS, flash survey"
+IRC = "IRC rapid intentions survey, latest round"
+AREDA = "Areda Survey after the fall of Assad"
+
+FACTS = {
+    # arrivals
+    "arrivals_2015": _fig(2015, "arrivals"),
+    "arrivals_2015_to": _fig(2015, "to"),
+    "arrivals_2015_days": _fig(2015, "days"),
+    "arrivals_2016": _fig(2016, "arrivals"),
+    "arrivals_2017": _fig(2017, "arrivals"),
+    "arrivals_2019": _fig(2019, "arrivals"),
+    "per_day_2015": _fig(2015, "per_day"),
+    "per_day_2017": _fig(2017, "per_day"),
+    "ratio_2015_2017": lambda: per_day_ratio(2015, 2017),
+    "ratio_2015_2017_inverse": lambda: 1 / per_day_ratio(2015, 2017),
+    "ratio_2015_2016": lambda: per_day_ratio(2015, 2016),
+    "arrivals_jan_2016": lambda: month_figure("2016-01")["arrivals"],
+    "arrivals_feb_2016": lambda: month_figure("2016-02")["arrivals"],
+    "arrivals_march_2016": lambda: month_figure("2016-03")["arrivals"],
+    "march_2016_to": lambda: month_figure("2016-03")["to"],
+    "march_2016_days_before": lambda: _march_days(after=False),
+    "march_2016_days_after": lambda: _march_days(after=True),
+    "before_mean": _ba("before_mean"),
+    "after_mean": _ba("after_mean"),
+    "fall_pct": _ba("fall_pct"),
+    "fall_pct_totals": lambda: (1 - before_after()["after_total"] / before_after()["before_total"]) * 100,
+    "fall_remaining": lambda: 100 - before_after()["fall_pct"],
+    "fall_wrong_way": lambda: (before_after()["before_mean"] / before_after()["after_mean"] - 1) * 100,
+    "fall_with_march": _fall_with_march,
+    "after_months_used": lambda: len(before_after()["after_months"]),
+    "after_months_missing": lambda: len(before_after()["missing_months"]),
+    "after_months_missing_list": _missing_after_months,
+    "monthly_gaps": lambda: int((months_between()["status"] == MISSING).sum()),
+    "latest_partial_year": lambda: int(yearly_arrivals("sea").query("partial")["year"].max()),
+    "latest_partial_to": lambda: year_figure("sea", int(yearly_arrivals("sea").query("partial")["year"].max()))["to"],
+    "last_whole_year": lambda: int(yearly_arrivals("sea").query("~partial")["year"].max()),
+    # refugees in Türkiye
+    "syrians_peak": _peak("exact", "people"),
+    "syrians_peak_date": _peak("exact", "when"),
+    "unhcr_syrians_peak": _peak("rounded", "people"),
+    "unhcr_syrians_peak_qualifier": _peak("rounded", "qualifier"),
+    "unhcr_syrians_peak_date": _peak("rounded", "when"),
+    "syrians_latest": lambda: int(latest()["people"]),
+    "syrians_latest_date": lambda: as_of_text(latest()["as_of"]),
+    "syrians_2016": lambda: population_count("syrians_2016")["people"],
+    "syrians_fall": lambda: int(peak()["people"]) - int(latest()["people"]),
+    "syrians_fall_wrong_sign": lambda: int(latest()["people"]) - int(peak()["people"]),
+    "syrians_sum_wrong": lambda: int(peak()["people"]) + int(latest()["people"]),
+    "headline": headline,
+    "headline_first": lambda: as_of_text(four_million_check()["headline_first"]),
+    "headline_last": lambda: as_of_text(four_million_check()["headline_last"]),
+    "latest_share": lambda: four_million_check()["latest_share"],
+    "peak_share": lambda: four_million_check()["peak_share"],
+    # returns
+    "returns_recent": _returns_latest("2024-12-08", "people"),
+    "returns_recent_date": _returns_latest("2024-12-08", "date"),
+    "returns_first": _returns_first("2024-12-08", "people"),
+    "returns_first_date": _returns_first("2024-12-08", "date"),
+    "returns_added": lambda: returns_between(returns("2024-12-08")["as_of"].iloc[0], returns("2024-12-08")["as_of"].iloc[-1]),
+    "returns_added_wrong_sum": lambda: int(returns("2024-12-08")["people"].iloc[0] + returns("2024-12-08")["people"].iloc[-1]),
+    "returns_since_2016": _returns_latest("2016", "people"),
+    "returns_since_2016_date": _returns_latest("2016", "date"),
+    # surveys
+    "rpis_12m": _share(RPIS, "intend to return within 12 months"),
+    "rpis_12m_before": _share("UNHCR RPIS, 9th round", "intend to return within 12 months"),
+    "rpis_one_day": _share(RPIS, "hope to return one day"),
+    "irc_latest": _share(IRC, "intend to return"),
+    "irc_march": _share("IRC rapid intentions survey, March round", "intend to return"),
+    "areda_asap": _share(AREDA, "want to return as soon as possible"),
+    "areda_conditions": _share(AREDA, "would return if conditions in Syria improve"),
+    "areda_stay": _share(AREDA, "want to stay in Türkiye"),
+    "areda_undecided": _share(AREDA, "undecided"),
+    "areda_open": lambda: survey_share(AREDA, "want to return as soon as possible")
+    + survey_share(AREDA, "would return if conditions in Syria improve"),
+    "surveys_asking_turkiye": surveys_asking_turkiye,
+    # funding
+    "facility_total": lambda: envelope("facility_allocated")["eur_million"],
+    "facility_disbursed": lambda: envelope("facility_disbursed")["eur_million"],
+    "facility_disbursed_date": lambda: as_of_text(envelope("facility_disbursed")["as_of"]),
+    "disbursed_share": lambda: envelope("facility_disbursed")["eur_million"] / envelope("facility_allocated")["eur_million"] * 100,
+    "euros_per_person": euros_per_person,
+    "euros_per_person_one_year": lambda: euros_per_person(years=1),
+    "euros_per_person_headline": lambda: euros_per_person(population_key="unhcr_headline"),
+    "euros_per_person_latest": lambda: euros_per_person(population_key="syrians_latest"),
+    "eu_2025_2027": lambda: envelope("eu_2025_2027")["eur_million"],
+    "all_since_2016": lambda: envelope("all_since_2016")["eur_million"],
+    "all_since_2011": lambda: envelope("all_stated")["eur_million"],
+    # the same sums in billions, as the teaching kit writes them
+    "facility_total_bn": lambda: envelope("facility_allocated")["eur_million"] / 1000,
+    "all_since_2011_bn": lambda: envelope("all_stated")["eur_million"] / 1000,
+    "all_since_2016_bn": lambda: envelope("all_since_2016")["eur_million"] / 1000,
+    "eu_2025_2027_bn": lambda: envelope("eu_2025_2027")["eur_million"] / 1000,
+    "headline_m": lambda: headline() / 1_000_000,
+    # timeline
+    "order_events": lambda: event_order(ORDER_EVENTS),
+}
