@@ -1,7 +1,9 @@
 """Chapter 1. The Russian threat returns: war in Ukraine and Europe's rearmament.
 
 Data helpers and pure models over NATO's defence-expenditure figures, the
-chapter's figures, its explorer, exercises and quiz.
+EU's ammunition pledge, its sanctions packages and two parliaments' votes; the
+chapter's figures, its explorer, and ``FACTS``: the values its questions name
+(the questions themselves are in ``notebooks/01_russian_threat.yml``).
 
 NATO revises past years in every release, and the course dataset mixes
 several releases (each row names its own). Every function here therefore
@@ -13,16 +15,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
 from ..charts import DASHES, MARKS, PALETTE, figure, shape_scale
-from ..data import load, source_line
-from ..exercises import ChoiceExercise, NumberExercise, SetExercise, register
+from ..data import cached, load, source_line
 from ..explorer import Choice, Explorer
-from ..quiz import MultipleChoice, Numeric, Option, Quiz
 
 # -- constants -----------------------------------------------------------------------------
 
@@ -32,7 +31,6 @@ RELEASES = {
     "2021-03": "March 2021 release",
     "2021-06": "June 2021 release",
     "2022-06": "June 2022 release",
-    "2023-03": "Annual Report 2022 (Mar 2023)",
     "2023-07": "July 2023 release",
     "2024-03": "Annual Report 2023 (Mar 2024)",
     "2024-06": "June 2024 release",
@@ -40,14 +38,19 @@ RELEASES = {
     "2025-08": "August 2025 release",
 }
 SHORT_RELEASES = {
-    "2019-11": "Nov 19", "2021-03": "Mar 21", "2021-06": "Jun 21", "2022-06": "Jun 22", "2023-03": "Mar 23",
-    "2023-07": "Jul 23", "2024-03": "Mar 24", "2024-06": "Jun 24", "2025-04": "Apr 25", "2025-08": "Aug 25",
+    "2019-11": "Nov 19", "2021-03": "Mar 21", "2021-06": "Jun 21", "2022-06": "Jun 22", "2023-07": "Jul 23",
+    "2024-03": "Mar 24", "2024-06": "Jun 24", "2025-04": "Apr 25", "2025-08": "Aug 25",
 }
-#: The (year, release) pairs the explorer offers: for each year, the releases that report it best.
-VIEWS = [(2014, "2024-06"), (2019, "2019-11"), (2020, "2021-03"), (2021, "2021-06"), (2022, "2022-06"),
-         (2023, "2023-07"), (2023, "2024-03"), (2024, "2024-06"), (2024, "2025-04"), (2025, "2025-08")]
+#: The (year, release) pairs the explorer offers: for each year, the releases that report it for more than a
+#: handful of allies. The March 2021 and April 2025 releases are left out: after the source clean-up the data
+#: keep only one or two of their figures (see data/README.md).
+VIEWS = [(2014, "2024-06"), (2019, "2019-11"), (2021, "2021-06"), (2022, "2022-06"), (2023, "2023-07"),
+         (2023, "2024-03"), (2024, "2024-06"), (2025, "2025-08")]
 #: The release that gives 2014 and 2024 for every ally with armed forces: the default for comparisons.
 BASE_RELEASE = "2024-06"
+#: The newest release in the data. NATO's 2026 release was not found, so the course's spending data end here.
+LATEST_RELEASE = "2025-08"
+DEFAULT_VIEW = (2024, BASE_RELEASE)
 
 NORTH_AMERICA = ("Canada", "United States")
 #: The course's regional groups (a teaching device, not NATO's own categories).
@@ -69,6 +72,16 @@ SHORT_LINES = {2.0: "2% Wales", 3.5: "3.5% core", 5.0: "5% total"}
 STATUS_COLOURS = [PALETTE[0], PALETTE[1], "#8c8c8c"]
 AXIS_PCT = "Defence expenditure (% of GDP, NATO definition)"
 
+#: Türkiye's GDP for the what-if: TÜİK's first annual estimate of 2025 (released 2 March 2026), an outturn.
+TURKIYE_GDP_SOURCE = "tuik-2026-03-gdp-2025"
+#: The Turkish government's Medium-Term Programme projection of 2025 GDP, made before the year (a likely slip).
+TURKIYE_GDP_PROJECTION = "hurriyet-2025-02-mtp"
+
+#: Timeline events of Russia's revisionism beyond Ukraine and its nuclear signalling (titles in data/timeline.csv).
+REVISIONISM_EVENTS = ("War in Georgia begins", "Russia annexes Crimea", "Russia suspends New START",
+                      "Nuclear weapons for Belarus announced", "Russia updates its nuclear doctrine",
+                      "Poland invokes Article 4")
+
 
 # -- data helpers ----------------------------------------------------------------------------
 
@@ -77,21 +90,21 @@ def spending() -> pd.DataFrame:
     return load("nato_defence_spending")
 
 
-@lru_cache(maxsize=1)
+@cached
 def _allies() -> tuple[str, ...]:
     return tuple(sorted(spending()["country"].unique()))
 
 
-@lru_cache(maxsize=1)
+@cached
 def _lookup() -> dict:
-    """(year, release) -> {ally: (share, source)}: built once, so the explorer's grid stays fast."""
+    """(year, release) -> {ally: (share, source)}: built once per data version, so the explorer's grid stays fast."""
     out: dict = {}
     for row in spending().itertuples(index=False):
         out.setdefault((int(row.year), row.release), {})[row.country] = (float(row.pct_gdp), row.source)
     return out
 
 
-@lru_cache(maxsize=1)
+@cached
 def _releases() -> tuple[str, ...]:
     return tuple(sorted({r for _, r in _lookup()}))
 
@@ -119,7 +132,7 @@ def guideline(key: str) -> float:
     return float(table.loc[key, "pct_gdp"])
 
 
-@lru_cache(maxsize=1)
+@cached
 def _lines() -> tuple:
     return ((guideline("wales-2pct"), "2% (Wales 2014)"),
             (guideline("hague-core"), "3.5% core (The Hague 2025)"),
@@ -129,6 +142,11 @@ def _lines() -> tuple:
 def lines() -> dict[float, str]:
     """The three lines of the chapter: 2% (Wales), 3.5% core and 5% total (The Hague), from the data."""
     return dict(_lines())
+
+
+def release_name(release: str) -> str:
+    """The human name of a NATO release (its code if the chapter has no name for it)."""
+    return RELEASES.get(release, f"release {release}")
 
 
 def _check_release(release) -> str:
@@ -180,13 +198,8 @@ def snapshot(year: int = 2024, release: str = BASE_RELEASE) -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=1)
-def _attrs_cached() -> tuple:
-    return (spending().attrs,)
-
-
 def _attrs() -> dict:
-    attrs = _attrs_cached()[0]
+    attrs = spending().attrs
     return {k: (list(v) if isinstance(v, list) else v) for k, v in attrs.items()}
 
 
@@ -267,9 +280,32 @@ def doubled(start: int = 2014, end: int = 2024, release: str = BASE_RELEASE, eur
     return sorted(table.loc[table["ratio"] >= 2, "country"])
 
 
+def group_median(group: str, year: int = 2024, release: str = BASE_RELEASE) -> float:
+    """The median share of GDP of the allies of ``group`` that have a figure in one release.
+
+    A description of the groups, not a model: the data hold no measure of distance from Russia, so they cannot
+    say how much geography explains.
+    """
+    snap = snapshot(year, release)
+    values = snap.loc[snap["country"].isin(_members(group)), "pct_gdp"].dropna()
+    if values.empty:
+        raise ValueError(f"no ally of group {group!r} has a figure for {year} in release {release}")
+    return float(values.median())
+
+
 def group_shares() -> pd.DataFrame:
-    """Shares of GDP for groups of allies (European allies and Canada; all allies), August 2025 release."""
+    """Shares of GDP for groups of allies (European allies and Canada; all allies), from NATO's June 2024 release."""
     return load("nato_spending_aggregates")
+
+
+def group_share(group: str, year: int, release: str = BASE_RELEASE) -> float:
+    """One group's share of GDP, as NATO computes it, from ``nato_spending_aggregates``."""
+    table = group_shares()
+    row = table[(table["group"] == group) & (table["year"] == year) & (table["release"] == release)]
+    if row.empty:
+        raise ValueError(f"no aggregate for {group!r} in {year} from release {release!r}; "
+                         f"groups: {', '.join(sorted(table['group'].unique()))}")
+    return float(row["pct_gdp"].iloc[0])
 
 
 def usd(country: str, year: int, release: str) -> float:
@@ -291,11 +327,22 @@ def nominal_vs_share(country: str = "Türkiye") -> pd.DataFrame:
     pct = pct[pct["country"] == country][["year", "release", "pct_gdp"]]
     table = money.merge(pct, on=["year", "release"], how="outer").sort_values(["year", "release"])
     table["usd_billion"] = (table["usd_million"] / 1000).round(1)
-    table["release"] = table["release"].map(RELEASES)
+    table["release"] = table["release"].map(release_name)
     return table[["year", "release", "usd_billion", "pct_gdp"]].reset_index(drop=True)
 
 
-def gdp(country: str = "Türkiye", year: int = 2024, source: str = "hurriyet-2025-02-turkstat") -> float:
+def personnel(country: str, year: int = 2024, release: str = "June 2024 release") -> float:
+    """NATO's count of an ally's military personnel (thousands), from the named release only."""
+    country, year = _check_country(country), _check_year(year)
+    table = load("armed_forces_personnel")
+    row = table[(table["country"] == country) & (table["year"] == year)
+                & table["definition"].str.contains(release, regex=False)]
+    if row.empty:
+        raise ValueError(f"no personnel figure for {country} in {year} from the {release}")
+    return float(row["personnel_thousands"].iloc[0])
+
+
+def gdp(country: str = "Türkiye", year: int = 2025, source: str = TURKIYE_GDP_SOURCE) -> float:
     """GDP in billion current US dollars from one named source (vintages differ; see ``gdp_nominal``)."""
     table = load("gdp_nominal")
     row = table[(table["country"] == country) & (table["year"] == year) & (table["source"] == source)]
@@ -303,6 +350,15 @@ def gdp(country: str = "Türkiye", year: int = 2024, source: str = "hurriyet-202
         have = table[(table["country"] == country) & (table["year"] == year)]["source"].tolist()
         raise ValueError(f"no GDP for {country!r} in {year!r} from {source!r}; available sources: {have or 'none'}")
     return float(row["gdp_usd_bn"].iloc[0])
+
+
+def gdp_basis(source: str = TURKIYE_GDP_SOURCE) -> str:
+    """Whether a GDP row is an ``outturn`` or a ``projection``."""
+    table = load("gdp_nominal")
+    rows = table[table["source"] == source]
+    if rows.empty:
+        raise ValueError(f"no GDP row from source {source!r}")
+    return str(rows["basis"].iloc[0])
 
 
 def cost_at_share(gdp_billion: float, share_pct: float) -> float:
@@ -316,13 +372,14 @@ def cost_at_share(gdp_billion: float, share_pct: float) -> float:
     return gdp_billion * share_pct / 100
 
 
-def turkiye_at(share_pct: float = 3.5, year: int = 2024, gdp_source: str = "hurriyet-2025-02-turkstat") -> dict:
-    """What Türkiye would spend at ``share_pct`` of its GDP, next to what NATO's June 2024 release estimated."""
+def turkiye_at(share_pct: float = 3.5, year: int = 2025, gdp_source: str = TURKIYE_GDP_SOURCE) -> dict:
+    """What Türkiye would spend at ``share_pct`` of its GDP, next to what NATO's August 2025 release estimated."""
     size = gdp("Türkiye", year, gdp_source)
     target = cost_at_share(size, share_pct)
-    actual = usd("Türkiye", 2024, "2024-06") / 1000
-    return {"gdp_billion": size, "share_pct": float(share_pct), "spending_billion": round(target, 2),
-            "nato_2024_estimate_billion": round(actual, 2), "times_2024_estimate": round(target / actual, 2)}
+    actual = usd("Türkiye", 2025, LATEST_RELEASE) / 1000
+    return {"gdp_billion": size, "gdp_basis": gdp_basis(gdp_source), "share_pct": float(share_pct),
+            "spending_billion": round(target, 2), "nato_2025_estimate_billion": round(actual, 2),
+            "times_2025_estimate": round(target / actual, 2)}
 
 
 def revisions(country: str = "Türkiye") -> pd.DataFrame:
@@ -331,7 +388,133 @@ def revisions(country: str = "Türkiye") -> pd.DataFrame:
     rows = spending()
     rows = rows[rows["country"] == country]
     table = rows.pivot(index="year", columns="release", values="pct_gdp")
-    return table.rename(columns=RELEASES)
+    return table.rename(columns=release_name)
+
+
+# -- the EU's ammunition pledge, its sanctions and two parliaments' votes -----------------------
+
+def ammunition(basis: str | None = None) -> pd.DataFrame:
+    """Rows of ``ammunition_supply``, optionally of one ``basis`` (pledge, delivered, expected, capacity, funding)."""
+    table = load("ammunition_supply")
+    if basis is None:
+        return table
+    known = sorted(table["basis"].unique())
+    if basis not in known:
+        raise ValueError(f"unknown basis {basis!r}; the dataset has: {', '.join(known)}")
+    return table[table["basis"] == basis].reset_index(drop=True)
+
+
+def _one(table: pd.DataFrame, what: str) -> pd.Series:
+    if len(table) != 1:
+        raise ValueError(f"expected one row for {what}, found {len(table)}")
+    return table.iloc[0]
+
+
+def pledge() -> pd.Series:
+    """The one-million-rounds pledge of March 2023: its quantity and its deadline (``refers_to``)."""
+    return _one(ammunition("pledge"), "the pledge")
+
+
+def delivered(on_or_before: str | None = None) -> pd.DataFrame:
+    """Cumulative deliveries of the one-million pledge as reported, in date order (optionally up to a date)."""
+    table = ammunition("delivered").sort_values("date").reset_index(drop=True)
+    if on_or_before is not None:
+        table = table[table["date"] <= on_or_before].reset_index(drop=True)
+    return table
+
+
+def share_by_deadline() -> float:
+    """Percent of the pledge that the EU expected to have delivered by the deadline (its January 2024 forecast)."""
+    expected = _one(ammunition("expected"), "the deadline forecast")
+    return float(expected["quantity"]) / float(pledge()["quantity"]) * 100
+
+
+def months_between(start: str, end: str) -> int:
+    """Whole calendar months from ``start`` to ``end`` (dates or months written YYYY-MM[-DD])."""
+    a, b = pd.Period(str(start)[:7], "M"), pd.Period(str(end)[:7], "M")
+    return (b - a).n
+
+
+def pledge_met() -> pd.Series:
+    """The first report of deliveries reaching the pledged quantity."""
+    rows = delivered()
+    met = rows[rows["quantity"] >= float(pledge()["quantity"])]
+    if met.empty:
+        raise ValueError("no report shows the pledge met")
+    return met.iloc[0]
+
+
+def months_late() -> int:
+    """Months between the pledge's deadline and the first report that it was met."""
+    return months_between(pledge()["refers_to"], pledge_met()["date"])
+
+
+def capacity(refers_to: str) -> float:
+    """Stated annual production capacity (rounds a year) for a date or period (YYYY-MM)."""
+    rows = ammunition("capacity")
+    row = rows[rows["refers_to"] == refers_to]
+    if row.empty:
+        raise ValueError(f"no capacity figure for {refers_to!r}; the dataset has: {', '.join(rows['refers_to'])}")
+    return float(row["quantity"].iloc[0])
+
+
+def sanctions() -> pd.DataFrame:
+    """The EU's sanctions packages of 2025–2026 (``eu_sanctions_packages``), in order."""
+    return load("eu_sanctions_packages").sort_values("package").reset_index(drop=True)
+
+
+def vessels_listed(package: int) -> int:
+    """Ships on the EU's shadow-fleet list after an adopted package, as reported."""
+    table = sanctions().set_index("package")
+    if package not in table.index or pd.isna(table.loc[package, "vessels_listed"]):
+        raise ValueError(f"no shadow-fleet total after package {package!r}; adopted packages: "
+                         f"{', '.join(map(str, table.index[table['status'] == 'adopted']))}")
+    return int(table.loc[package, "vessels_listed"])
+
+
+def votes() -> pd.DataFrame:
+    """Recorded parliamentary votes (``parliament_votes``)."""
+    return load("parliament_votes")
+
+
+def vote(date: str) -> pd.Series:
+    """One recorded vote, by its date (YYYY-MM-DD)."""
+    table = votes()
+    row = table[table["date"] == pd.Timestamp(date)]
+    if row.empty:
+        raise ValueError(f"no recorded vote on {date!r}; dates: {', '.join(table['date'].dt.strftime('%Y-%m-%d'))}")
+    return row.iloc[0]
+
+
+def margin(date: str) -> int:
+    """Yes votes above the qualified majority a vote needed (``ValueError`` for a simple-majority vote)."""
+    row = vote(date)
+    if pd.isna(row["required"]):
+        raise ValueError(f"the vote of {date} needed a simple majority; it has no qualified-majority threshold")
+    return int(row["yes"]) - int(row["required"])
+
+
+# -- the timeline ------------------------------------------------------------------------------
+
+def events(titles=REVISIONISM_EVENTS) -> pd.DataFrame:
+    """Timeline rows with the given titles, in date order (``ValueError`` names a title that is not there)."""
+    table = load("timeline")
+    missing = [t for t in titles if t not in set(table["title"])]
+    if missing:
+        raise ValueError(f"not in the timeline: {', '.join(missing)}")
+    rows = table[table["title"].isin(titles)].copy()
+    rows["key"] = rows["date"].str.pad(10, side="right", fillchar="0")
+    return rows.sort_values("key", kind="stable").drop(columns="key").reset_index(drop=True)
+
+
+def date_of(title: str) -> str:
+    """The date of a timeline event, by its title."""
+    return str(events((title,))["date"].iloc[0])
+
+
+def _long_date(iso: str) -> str:
+    when = pd.Timestamp(iso)
+    return f"{when.day} {when:%B %Y}"
 
 
 # -- the explorer model ----------------------------------------------------------------------
@@ -342,12 +525,12 @@ def view_key(year: int, release: str) -> str:
 
 def view_label(year: int, release: str) -> str:
     n = int(snapshot(year, release)["reported"].sum())
-    return f"{year}: {RELEASES[release]} ({n} of {len(allies())} allies reported)"
+    return f"{year}: {release_name(release)} ({n} of {len(allies())} allies reported)"
 
 
 def _parse_view(view) -> tuple[int, str]:
     keys = {view_key(y, r): (y, r) for y, r in VIEWS}
-    return keys.get(view, VIEWS[-3]) if isinstance(view, str) else VIEWS[-3]
+    return keys.get(view, DEFAULT_VIEW) if isinstance(view, str) else DEFAULT_VIEW
 
 
 def _line_value(line) -> float:
@@ -361,7 +544,7 @@ def _line_value(line) -> float:
     return min(options, key=lambda o: abs(o - value))
 
 
-@lru_cache(maxsize=64)
+@cached
 def _count_rows(group: str, line: float) -> tuple:
     rows = []
     for i, (y, r) in enumerate(VIEWS):
@@ -372,7 +555,7 @@ def _count_rows(group: str, line: float) -> tuple:
     return tuple(rows)
 
 
-def compare(view: str = "2024|2024-06", group: str = "all", line: float = 2.0) -> pd.DataFrame:
+def compare(view: str = view_key(*DEFAULT_VIEW), group: str = "all", line: float = 2.0) -> pd.DataFrame:
     """The explorer's model: one release-year, one group of allies, one line.
 
     Returns rows of four kinds: ``ally`` (each ally's share and whether it meets the line, missing shown as
@@ -402,9 +585,9 @@ def compare(view: str = "2024|2024-06", group: str = "all", line: float = 2.0) -
              for v, label in lines().items()]
     c = coverage(year, release, line, group)
     rows.append({"kind": "summary",
-                 "summary": (f"{year}, {RELEASES[release]}: {c['meet']} of the {c['reported']} allies with a figure "
-                             f"are at or above {line:g}% of GDP.\n{c['missing']} of the {c['members']} allies in this "
-                             f"group have no figure in this release.")})
+                 "summary": (f"{year}, {release_name(release)}: {c['meet']} of the {c['reported']} allies with a "
+                             f"figure are at or above {line:g}% of GDP.\n{c['missing']} of the {c['members']} allies "
+                             f"in this group have no figure in this release.")})
     return pd.DataFrame(rows)
 
 
@@ -414,14 +597,8 @@ def _summary(frame: pd.DataFrame) -> str:
 
 
 def _view(frame: pd.DataFrame, values: dict | None) -> alt.TopLevelMixin:
-    # JSON has no NaN. Each row kind uses its own columns, so fill the others with inert placeholders
-    # (the layers filter on ``kind`` and never read them); this keeps the data a plain, fast DataFrame.
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].isna().any():
-            numeric = pd.api.types.is_numeric_dtype(frame[col].dropna().infer_objects())
-            filler = False if col == "selected" else 0 if numeric else ""
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), filler).infer_objects()
+    # Each row kind uses its own columns; the others stay missing and the course's one cleaner
+    # (charts.clean_spec, applied to every spec the explorer emits) turns them into JSON nulls.
     status_colour = alt.Color("status:N", title="Status", scale=alt.Scale(domain=STATUS, range=STATUS_COLOURS),
                               legend=alt.Legend(labelLimit=300))
     status_shape = alt.Shape("status:N", scale=shape_scale(STATUS), legend=None)
@@ -487,7 +664,7 @@ def explorer() -> Explorer:
                      "panel counts, for every year on offer, the allies of the group at or above the chosen line "
                      "(narrow blue bar) against those with a figure (wide grey bar)."),
         controls=[
-            Choice("view", "Year and NATO release", views, default=view_key(2024, "2024-06"),
+            Choice("view", "Year and NATO release", views, default=view_key(*DEFAULT_VIEW),
                    labels=[view_label(y, r) for y, r in VIEWS]),
             Choice("group", "Allies", list(GROUPS), labels=[g[0] for g in GROUPS.values()]),
             Choice("line", "Line", list(lines()), labels=list(lines().values()), radio=True),
@@ -551,8 +728,8 @@ def revisions_figure(country: str = "Türkiye"):
     country = _check_country(country)
     rows = spending()
     rows = rows[rows["country"] == country].copy()
-    rows["release_name"] = rows["release"].map(RELEASES)
-    releases = [RELEASES[r] for r in sorted(rows["release"].unique())]
+    rows["release_name"] = rows["release"].map(release_name)
+    releases = [release_name(r) for r in sorted(rows["release"].unique())]
     rows["value_label"] = rows["pct_gdp"].map(lambda v: f"{v:.2f}")
     rows["kind_label"] = rows["estimate"].map(lambda e: "estimate" if e else "outturn")
     base = alt.Chart(rows).encode(
@@ -563,7 +740,7 @@ def revisions_figure(country: str = "Türkiye"):
                  alt.Tooltip("pct_gdp:Q", title="% of GDP", format=".2f"),
                  alt.Tooltip("kind_label:N", title="Marked as")])
     cells = base.mark_rect(color="#e8f1f8", stroke="#ffffff", strokeWidth=2)
-    text = base.mark_text(fontSize=12).encode(text="value_label:N")
+    text = base.mark_text(fontSize=12, color="#1a1a1a").encode(text="value_label:N")
     chart = alt.layer(cells, text).properties(width=alt.Step(58), height=alt.Step(26))
     by_year = rows.groupby("year")["pct_gdp"]
     spread = (by_year.max() - by_year.min()).sort_values(ascending=False)
@@ -604,12 +781,54 @@ def doubling_figure(start: int = 2014, end: int = 2024, release: str = BASE_RELE
         alt.layer(chart, text, two),
         title=f"{k} of {n} European allies doubled their share of GDP, {start}–{end}",
         description=(f"Bars give, for each of {n} European allies, the {end} share of GDP divided by the {start} share, "
-                     f"both from NATO's {RELEASES[release]}; a dashed line marks 2 (doubled). {k} allies reach 2 or "
+                     f"both from NATO's {release_name(release)}; a dashed line marks 2 (doubled). {k} allies reach 2 or "
                      f"more: {', '.join(doubled(start, end, release))}. The median ratio is {median:.2f}."),
         data=data)
 
 
-# -- exercises -------------------------------------------------------------------------------
+def ammunition_figure():
+    """The one-million pledge against the deliveries the EU reported, month by month."""
+    goal = pledge()
+    points = pd.concat([ammunition("delivered"), ammunition("expected")], ignore_index=True)
+    points["when"] = pd.to_datetime(points["refers_to"].str.pad(10, side="right", fillchar="-")
+                                    .str.replace("---", "-01", regex=False))
+    points["kind"] = points["basis"].map({"delivered": "reported delivered", "expected": "forecast for the deadline"})
+    points["thousands"] = points["quantity"] / 1000
+    kinds = ["reported delivered", "forecast for the deadline"]
+    deadline = pd.Timestamp(goal["refers_to"])
+    x = alt.X("when:T", title="Date the figure refers to", axis=alt.Axis(format="%b %Y", labelAngle=-30),
+              scale=alt.Scale(domain=[pd.Timestamp("2023-03-01").isoformat(), pd.Timestamp("2025-01-01").isoformat()]))
+    yv = alt.Y("thousands:Q", title="Rounds of artillery ammunition (thousands)", scale=alt.Scale(domain=[0, 1100]))
+    base = alt.Chart(points)
+    dots = base.mark_point(filled=True, size=90).encode(
+        x=x, y=yv, color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=PALETTE[:2])),
+        shape=alt.Shape("kind:N", scale=shape_scale(kinds), legend=None),
+        tooltip=[alt.Tooltip("when:T", title="Refers to", format="%d %b %Y"), alt.Tooltip("measure:N", title="What"),
+                 alt.Tooltip("quantity:Q", title="Rounds", format=","), alt.Tooltip("speaker:N", title="Stated by")])
+    path = base.transform_filter("datum.kind == 'reported delivered'").mark_line(color=PALETTE[0]).encode(x=x, y=yv)
+    target = pd.DataFrame({"thousands": [float(goal["quantity"]) / 1000], "label": ["pledge: one million rounds"]})
+    goal_rule = alt.Chart(target).mark_rule(strokeDash=DASHES[1], color="#1a1a1a").encode(y="thousands:Q")
+    goal_text = alt.Chart(target).mark_text(align="left", dx=4, dy=-6, fontSize=10).encode(
+        x=alt.value(0), y="thousands:Q", text="label:N")
+    due = pd.DataFrame({"when": [deadline.isoformat()], "label": ["deadline"]})
+    due_rule = alt.Chart(due).mark_rule(strokeDash=DASHES[2], color="#666666").encode(x="when:T")
+    due_text = alt.Chart(due).mark_text(align="left", dx=4, dy=8, fontSize=10, baseline="top").encode(
+        x="when:T", y=alt.value(0), text="label:N")
+    chart = alt.layer(goal_rule, goal_text, due_rule, due_text, path, dots).properties(width=480, height=260)
+    late = months_late()
+    rows = ", ".join(f"{r['quantity']:,.0f} ({_long_date(r['date'])})" for _, r in delivered().iterrows())
+    expected = _one(ammunition("expected"), "the deadline forecast")
+    return figure(
+        chart,
+        title=f"The EU's million shells for Ukraine arrived about {late} months after the deadline",
+        description=(f"Dots give the cumulative number of artillery rounds the EU reported as delivered to Ukraine "
+                     f"under its pledge of {_long_date(goal['date'])}: {rows}. A separate marker shows the forecast of "
+                     f"{_long_date(expected['date'])} for the deadline, {expected['quantity']:,.0f} rounds. A dashed "
+                     f"line marks the pledged million and a dotted line the deadline, {_long_date(goal['refers_to'])}."),
+        data=_with_attrs(pd.concat([ammunition("pledge"), points]), ammunition()))
+
+
+# -- facts: what the content file's answers and texts name -------------------------------------------
 
 def _count_2024_any_release() -> int:
     rows = spending()
@@ -621,190 +840,116 @@ def _strictly_above(year=2024, release=BASE_RELEASE, line=2.0) -> int:
     return int((snap["pct_gdp"] > line).sum())
 
 
-def _slowest(countries=("Türkiye", "Poland", "Germany")) -> str:
+def slowest(countries=("Türkiye", "Poland", "Germany")) -> str:
+    """The ally of ``countries`` whose share of GDP grew least, relative to its start (June 2024 release)."""
     return min(countries, key=lambda c: change(c))
 
 
-def _growth_feedback() -> dict[str, str]:
-    g = {c: change(c) for c in ("Türkiye", "Poland", "Germany")}
-    text = ", ".join(f"{c} {v:+.0f}%" for c, v in g.items())
-    base = {c: share(c, 2014) for c in g}
-    return {
-        "a": f"Yes. Relative changes of the share, 2014 to 2024 (June 2024 release): {text}. Türkiye started at "
-             f"{base['Türkiye']:.2f}% of GDP, Germany at {base['Germany']:.2f}% and Poland at {base['Poland']:.2f}%.",
-        "b": f"Poland grew the most, not the least: {text}.",
-        "c": f"Germany grew faster than one of the others: {text}.",
-    }
+def _growth_text(countries=("Türkiye", "Poland", "Germany")) -> str:
+    return ", ".join(f"{c} {change(c):+.0f}% (from {share(c, 2014):.2f}% to {share(c, 2024):.2f}% of GDP)"
+                     for c in countries)
 
 
-def _largest_points_rise() -> str:
-    a, b = snapshot(2014).set_index("country")["pct_gdp"], snapshot(2024).set_index("country")["pct_gdp"]
-    rise = (b - a).dropna().sort_values(ascending=False)
-    return (f"Poland's share rose from {share('Poland', 2014):.2f}% to {share('Poland', 2024):.2f}% of GDP; the "
-            f"largest rise in percentage points was {rise.index[0]}'s ({rise.iloc[0]:+.2f}).")
+def _at_floor(year=2025, release=LATEST_RELEASE) -> list[str]:
+    snap = snapshot(year, release)
+    return sorted(snap.loc[snap["pct_gdp"] == guideline("wales-2pct"), "country"])
 
 
-def _turkiye_times() -> str:
-    t = turkiye_at(guideline("hague-core"))
-    return (f"That is {t['times_2024_estimate']:.1f} times NATO's June 2024 estimate of what Türkiye spent in 2024 "
-            f"({t['nato_2024_estimate_billion']:.1f} billion dollars).")
-
-
-_RATIO_OR_POINTS = ("That looks like the ratio 2024/2014 or the change in percentage points (2024 minus 2014). "
-                    "The question asks for the relative change in percent: (ratio − 1) × 100.")
-
-
-def _doubling_verdict_options() -> dict[str, str]:
-    k, n = len(doubled()), len(european_allies())
-    return {
-        "a": "Confirmed: European defence budgets doubled right after February 2022.",
-        "b": (f"Partly true at best: measured as a share of GDP in one NATO release, {k} of {n} European allies "
-              f"doubled their effort between 2014 and 2024, over a decade rather than overnight; current-dollar "
-              f"totals grow faster than shares because they also carry inflation, economic growth and exchange rates."),
-        "c": "Refuted: no European ally doubled its defence spending in any sense.",
-    }
-
-
-register(
-    SetExercise("ch1-allies-2014", expected=lambda: meeting(2014, BASE_RELEASE), noun="allies",
-                aliases={"us": "United States", "usa": "United States", "uk": "United Kingdom",
-                         "britain": "United Kingdom", "great britain": "United Kingdom", "turkey": "Türkiye"},
-                hint="Filter year == 2014 and release == '2024-06', then keep pct_gdp >= 2."),
-    NumberExercise("ch1-count-2024", expected=lambda: len(meeting(2024, BASE_RELEASE)), unit="allies",
-                   hint="Keep the rows with year == 2024 AND release == '2024-06', then count pct_gdp >= 2.",
-                   explanation="That is NATO's June 2024 estimate; the April 2025 Annual Report revised it.",
-                   near=[(_count_2024_any_release,
-                          "You counted 2024 rows from several releases, so some allies were counted two or three "
-                          "times. Filter on release == '2024-06' as well."),
-                         (lambda: len(meeting(2024, "2025-04")),
-                          "That is the count in the April 2025 Annual Report (release '2025-04'), or what you get with "
-                          "> instead of >= (Slovakia is exactly 2.00). The question asks for the June 2024 release and "
-                          "'at or above'.")]),
-    NumberExercise("ch1-growth-poland", expected=lambda: change("Poland"), unit="%", abs_tol=0.15,
-                   hint="Relative change = (share 2024 / share 2014 − 1) × 100, both from release '2024-06'.",
-                   explanation=_largest_points_rise(),
-                   near=[(lambda: change("Poland", kind="points"), _RATIO_OR_POINTS),
-                         (lambda: change("Poland", kind="ratio"), _RATIO_OR_POINTS),
-                         (lambda: (share("Poland", 2024, "2025-04") / share("Poland", 2014) - 1) * 100,
-                          "You took the 2024 value from the April 2025 release. Use one release for both years: "
-                          "'2024-06'.")]),
-    ChoiceExercise("ch1-growth-slowest",
-                   options={"a": "Türkiye", "b": "Poland", "c": "Germany"},
-                   correct="a", feedback=_growth_feedback(),
-                   hint="Use ch1.change(country) for each of the three, or compute share 2024 / share 2014 yourself."),
-    NumberExercise("ch1-turkiye-35", expected=lambda: cost_at_share(gdp("Türkiye", 2024), guideline("hague-core")),
-                   unit="billion US dollars", rel_tol=0.005,
-                   hint="3.5% of GDP = GDP × 3.5 / 100. Take Türkiye's 2024 GDP from the TurkStat row "
-                        "(source 'hurriyet-2025-02-turkstat') of gdp_nominal.",
-                   explanation=_turkiye_times(),
-                   near=[(lambda: cost_at_share(gdp("Türkiye", 2024), guideline("hague-total")),
-                          "That is 5% of GDP, the Hague total. The question asks for the 3.5% core-defence level."),
-                         (lambda: cost_at_share(gdp("Türkiye", 2024), guideline("wales-2pct")),
-                          "That is 2% of GDP, the old Wales guideline. Use 3.5%."),
-                         (lambda: cost_at_share(gdp("Türkiye", 2024, "brecorder-2025-10"), 3.5),
-                          "You used the later, revised GDP figure (1,358 bn). The question asks for TurkStat's first "
-                          "estimate; note how much the choice of GDP vintage moves the answer."),
-                         (lambda: cost_at_share(gdp("Türkiye", 2024, "herenews-imf-weo"), 3.5),
-                          "You used the IMF projection. The question asks for TurkStat's first estimate.")]),
-    NumberExercise("ch1-doubling-count", expected=lambda: len(doubled()), unit="allies",
-                   hint="For each European ally (not the US or Canada), divide the 2024 share by the 2014 share, both "
-                        "from release '2024-06', and count ratios of 2 or more.",
-                   explanation=(f"{len(doubled())} of the {len(european_allies())} European allies doubled their "
-                                "share of GDP, and over ten years rather than overnight."),
-                   near=[(lambda: int((ratios()["ratio"] > 1).sum()),
-                          "That is the number of European allies whose share rose at all. 'Doubled' means a ratio of "
-                          "2 or more."),
-                         (lambda: len(european_allies()),
-                          "That is the number of European allies, not the number that doubled.")]),
-    ChoiceExercise("ch1-doubling-verdict", options=_doubling_verdict_options(), correct="b", feedback={
-        "a": "The shares of GDP do not support 'doubled' for most allies, and the data compare 2014 with 2024, so "
-             "they cannot show a jump 'overnight' after 2022.",
-        "b": "Yes. The claim fits a minority of allies over ten years, and looks bigger in current dollars than in "
-             "shares of GDP.",
-        "c": "Some allies did double their share of GDP; the claim is exaggerated, not wholly false.",
-    }, hint="Compare the count you just computed with the number of European allies, and think about what a "
-            "current-dollar total includes besides more defence effort."),
-)
-
-
-def exercise_options(exercise_id: str):
-    """The lettered options of a choice exercise, displayed as a list (their text is computed from the data)."""
-    from ..exercises import exercise
-
-    ex = exercise(exercise_id)
-    if not hasattr(ex, "options"):
-        raise ValueError(f"{exercise_id!r} is not a choice exercise")
-    text = "\n".join(f"- **{k}**: {v}" for k, v in ex.options.items())
-    try:
-        from IPython.display import Markdown
-
-        return Markdown(text)
-    except ImportError:  # pragma: no cover - IPython ships with Jupyter
-        return text
-
-
-# -- quiz ------------------------------------------------------------------------------------
-
-def _personnel(country: str) -> float:
-    table = load("armed_forces_personnel")
-    row = table[(table["country"] == country) & (table["year"] == 2024)
-                & table["definition"].str.contains("June 2024 release")]
-    return float(row["personnel_thousands"].iloc[0])
-
-
-def quiz() -> Quiz:
-    poland25 = share("Poland", 2025, "2025-08")
-    missing25 = coverage(2025, "2025-08")["missing"]
-    tur = _personnel("Türkiye")
-    tl = load("timeline").set_index("title")
-    sweden_vote = tl.loc["Turkish parliament ratifies Sweden", "date"]
-    joined = tl.loc["Sweden joins NATO", "date"]
-    tur_usd14 = usd("Türkiye", 2014, "2025-08") / 1000
-    tur_usd25 = usd("Türkiye", 2025, "2025-08") / 1000
-    tur_pct25 = share("Türkiye", 2025, "2025-08")
-    tur_pct14 = share("Türkiye", 2014, BASE_RELEASE)
-    return Quiz("ch1", [
-        MultipleChoice("What did NATO leaders agree at the Wales summit on 5 September 2014?", [
-            Option("To halt cuts and aim to move towards spending 2% of GDP on defence within a decade", True,
-                   "The Defence Investment Pledge: a direction of travel, with no legal force."),
-            Option("To spend 5% of GDP on defence by 2035", False, "That is The Hague commitment of June 2025."),
-            Option("To admit Finland and Sweden", False, "They applied only after the full-scale invasion of 2022."),
-        ]),
-        Numeric("In NATO's August 2025 estimates, what share of GDP does Poland spend on defence (in %)?",
-                poland25, 0.01, "% of GDP", f"{poland25:.2f}%: the highest of any ally, above The Hague's 3.5% core line."),
-        MultipleChoice("You want to compare every ally's 2014 and 2024 shares. Which rows should you use?", [
-            Option("Both years from the June 2024 release", True,
-                   f"One release, one set of definitions and GDP data; it covers all {len(allies())} allies in both "
-                   "years."),
-            Option("The newest row for each ally and year, whatever its release", False,
-                   "That mixes vintages: NATO revises past years, so differences could come from revisions."),
-            Option("The average of all releases", False, "Averaging vintages hides the revisions instead of avoiding them."),
-        ]),
-        Numeric(f"For how many of the {len(allies())} allies does the course dataset have NO 2025 figure from the "
-                "August 2025 release?",
-                missing25, 0, "allies", "Missing is not zero: those allies are unknown here, not non-spenders."),
-        Numeric("In NATO's June 2024 release, how many military personnel (in thousands) did Türkiye have?",
-                float(tur), 1, "thousand",
-                f"The same release gives the United States {_personnel('United States'):,.0f} thousand and Poland "
-                f"{_personnel('Poland'):,.1f} thousand."),
-        MultipleChoice("On what day did Türkiye's parliament approve Sweden's NATO accession?", [
-            Option("23 January 2024", True, f"Recorded as {sweden_vote} in the course timeline; Sweden joined on {joined}."),
-            Option("4 April 2023", False, "That is the day Finland joined NATO."),
-            Option("10 July 2023", False, "That is the day of the Türkiye–Sweden–NATO statement in Vilnius."),
-        ]),
-        MultipleChoice("What did Russia's draft treaties of 17 December 2021 ask of NATO?", [
-            Option("An end to NATO's eastward enlargement, including Ukraine, and no allied military activity in "
-                   "Eastern Europe, the South Caucasus and Central Asia", True,
-                   "That is Russia's stated position; the allies and the US rejected the core demands in writing."),
-            Option("Russia's own membership of NATO", False, "The drafts asked for limits on NATO, not membership."),
-            Option("A joint NATO–Russia force in Ukraine", False, "No such proposal was made."),
-        ]),
-        MultipleChoice(f"NATO's August 2025 release puts Türkiye's spending at {tur_usd14:.1f} bn current dollars in "
-                       f"2014 and {tur_usd25:.1f} bn in 2025, while its share of GDP went from {tur_pct14:.2f}% "
-                       f"(2014) to {tur_pct25:.2f}% (2025). Why do the dollars grow so much faster?", [
-            Option("Current dollars also rise with inflation and economic growth, and move with exchange rates", True,
-                   "A share of GDP nets those out; it measures effort relative to the size of the economy."),
-            Option("Because NATO counts Türkiye's spending twice", False, "Nothing in the data suggests double counting."),
-            Option("Because the share of GDP is measured in euros", False, "Both are NATO figures; the share has no currency."),
-        ]),
-    ], title="Self-check quiz: Chapter 1")
+FACTS = {
+    # NATO spending, one release at a time
+    "allies_count": lambda: len(allies()),
+    "european_count": lambda: len(european_allies()),
+    "allies_2pct_2014": lambda: meeting(2014, BASE_RELEASE),
+    "allies_2pct_2014_count": lambda: len(meeting(2014, BASE_RELEASE)),
+    "allies_2pct_2024": lambda: len(meeting(2024, BASE_RELEASE)),
+    "allies_2pct_2024_all_releases": _count_2024_any_release,
+    "allies_above_2pct_2024": _strictly_above,
+    "poland_share_2014": lambda: share("Poland", 2014),
+    "poland_share_2024": lambda: share("Poland", 2024),
+    "poland_share_2025": lambda: share("Poland", 2025, LATEST_RELEASE),
+    "lithuania_share_2025": lambda: share("Lithuania", 2025, LATEST_RELEASE),
+    "latvia_share_2025": lambda: share("Latvia", 2025, LATEST_RELEASE),
+    "estonia_share_2025": lambda: share("Estonia", 2025, LATEST_RELEASE),
+    "norway_share_2025": lambda: share("Norway", 2025, LATEST_RELEASE),
+    "denmark_share_2025": lambda: share("Denmark", 2025, LATEST_RELEASE),
+    "spain_share_2024": lambda: share("Spain", 2024),
+    "greece_share_2024": lambda: share("Greece", 2024),
+    "poland_growth_pct": lambda: change("Poland"),
+    "poland_growth_points": lambda: change("Poland", kind="points"),
+    "poland_growth_ratio": lambda: change("Poland", kind="ratio"),
+    "poland_growth_to_2025": lambda: (share("Poland", 2025, LATEST_RELEASE) / share("Poland", 2014) - 1) * 100,
+    "slowest_grower": slowest,
+    "growth_three": _growth_text,
+    "doubled_count": lambda: len(doubled()),
+    "doubled_names": doubled,
+    "rose_count": lambda: int((ratios()["ratio"] > 1).sum()),
+    "doubling_median": lambda: float(ratios()["ratio"].median()),
+    "missing_2025": lambda: coverage(2025, LATEST_RELEASE)["missing"],
+    "reported_2025": lambda: coverage(2025, LATEST_RELEASE)["reported"],
+    "allies_core_2025": lambda: coverage(2025, LATEST_RELEASE, guideline("hague-core"))["meet"],
+    "allies_at_floor_2025": lambda: len(_at_floor()),
+    "frontline_median_2024": lambda: group_median("frontline"),
+    "south_median_2024": lambda: group_median("south"),
+    "west_median_2024": lambda: group_median("west"),
+    "europe_canada_2014": lambda: group_share("European allies and Canada", 2014),
+    "europe_canada_2024": lambda: group_share("European allies and Canada", 2024),
+    "turkiye_share_2014": lambda: share("Türkiye", 2014),
+    "turkiye_share_2023_july": lambda: share("Türkiye", 2023, "2023-07"),
+    "turkiye_share_2023_march": lambda: share("Türkiye", 2023, "2024-03"),
+    "turkiye_share_2023_august": lambda: share("Türkiye", 2023, LATEST_RELEASE),
+    "turkiye_share_2024": lambda: share("Türkiye", 2024),
+    "turkiye_share_2025": lambda: share("Türkiye", 2025, LATEST_RELEASE),
+    "turkiye_usd_2014": lambda: usd("Türkiye", 2014, LATEST_RELEASE) / 1000,
+    "turkiye_usd_2025": lambda: usd("Türkiye", 2025, LATEST_RELEASE) / 1000,
+    "turkiye_personnel_2024": lambda: personnel("Türkiye"),
+    "us_personnel_2024": lambda: personnel("United States"),
+    "poland_personnel_2014": lambda: personnel("Poland", 2014),
+    "poland_personnel_2024": lambda: personnel("Poland"),
+    # the what-if: Türkiye at The Hague's lines, on TÜİK's 2025 outturn
+    "turkiye_gdp_2025": lambda: gdp("Türkiye", 2025),
+    "turkiye_core_2025": lambda: cost_at_share(gdp("Türkiye", 2025), guideline("hague-core")),
+    "turkiye_total_2025": lambda: cost_at_share(gdp("Türkiye", 2025), guideline("hague-total")),
+    "turkiye_wales_2025": lambda: cost_at_share(gdp("Türkiye", 2025), guideline("wales-2pct")),
+    "turkiye_core_projection": lambda: cost_at_share(gdp("Türkiye", 2025, TURKIYE_GDP_PROJECTION),
+                                                     guideline("hague-core")),
+    "turkiye_core_times": lambda: turkiye_at(guideline("hague-core"))["times_2025_estimate"],
+    "hague_core": lambda: guideline("hague-core"),
+    # the EU's ammunition pledge
+    "shells_pledged": lambda: float(pledge()["quantity"]),
+    "shells_expected_deadline": lambda: float(_one(ammunition("expected"), "forecast")["quantity"]),
+    "shells_delivered_jan_2024": lambda: float(delivered("2024-01-31")["quantity"].iloc[-1]),
+    "shells_share_deadline": share_by_deadline,
+    "shells_share_deadline_delivered": lambda: float(delivered("2024-01-31")["quantity"].iloc[-1])
+    / float(pledge()["quantity"]) * 100,
+    "shells_months_late": months_late,
+    "shells_met_date": lambda: _long_date(pledge_met()["date"]),
+    "capacity_war_start": lambda: capacity("2022-02"),
+    "capacity_march_2023": lambda: capacity("2023-03"),
+    "capacity_target_2025": lambda: capacity("2025-12"),
+    "capacity_growth_kubilius": lambda: capacity("2025-12") / capacity("2022-02"),
+    "capacity_growth_breton_base": lambda: capacity("2025-12") / capacity("2023-03"),
+    "asap_million_euros": lambda: float(_one(ammunition("funding"), "ASAP")["quantity"]),
+    # sanctions packages
+    "vessels_after_16": lambda: vessels_listed(16),
+    "vessels_after_19": lambda: vessels_listed(19),
+    "vessels_growth_16_19": lambda: vessels_listed(19) / vessels_listed(16),
+    "vessels_growth_inverse": lambda: vessels_listed(16) / vessels_listed(19),
+    "vessels_increase_16_19": lambda: vessels_listed(19) - vessels_listed(16),
+    "package_20_blocked": lambda: _long_date(sanctions().set_index("package").loc[20, "decided"].isoformat()),
+    # votes
+    "bundestag_2022_yes": lambda: int(vote("2022-06-03")["yes"]),
+    "bundestag_2022_required": lambda: int(vote("2022-06-03")["required"]),
+    "bundestag_2022_margin": lambda: margin("2022-06-03"),
+    "bundestag_2025_margin": lambda: margin("2025-03-18"),
+    "bundestag_2025_yes_minus_no": lambda: int(vote("2025-03-18")["yes"]) - int(vote("2025-03-18")["no"]),
+    "bundestag_2025_yes": lambda: int(vote("2025-03-18")["yes"]),
+    "bundestag_2025_required": lambda: int(vote("2025-03-18")["required"]),
+    "sweden_vote_yes": lambda: int(vote("2024-01-23")["yes"]),
+    "sweden_vote_no": lambda: int(vote("2024-01-23")["no"]),
+    # the timeline
+    "revisionism_order": lambda: events()["title"].tolist(),
+    "sweden_vote_date": lambda: _long_date(date_of("Turkish parliament ratifies Sweden")),
+    "sweden_join_date": lambda: _long_date(date_of("Sweden joins NATO")),
+    "finland_join_date": lambda: _long_date(date_of("Finland joins NATO")),
+    "ep_accession_vote_date": lambda: _long_date(date_of("Parliament: accession cannot resume")),
+}
