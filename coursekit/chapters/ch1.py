@@ -865,6 +865,7 @@ FACTS = {
     "allies_2pct_2024_all_releases": _count_2024_any_release,
     "allies_above_2pct_2024": _strictly_above,
     "poland_share_2014": lambda: share("Poland", 2014),
+    "greece_share_2014": lambda: share("Greece", 2014),
     "poland_share_2024": lambda: share("Poland", 2024),
     "poland_share_2025": lambda: share("Poland", 2025, LATEST_RELEASE),
     "lithuania_share_2025": lambda: share("Lithuania", 2025, LATEST_RELEASE),
