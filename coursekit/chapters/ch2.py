@@ -683,6 +683,7 @@ FACTS = {
     "norway_2022_gassco": lambda: flow(NORWAY_PIPES, 2022),
     "norway_share_2021": lambda: supplier_share("Norway", 2021),
     "norway_share_2025": lambda: supplier_share("Norway", 2025),
+    "algeria_share_2021": lambda: supplier_share("Algeria", 2021),
     "us_share_2021": lambda: supplier_share("United States", 2021),
     "us_share_2025": lambda: supplier_share("United States", 2025),
     "us_share_rise": lambda: supplier_share("United States", 2025) - supplier_share("United States", 2021),
