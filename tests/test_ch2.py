@@ -202,6 +202,8 @@ def test_every_fact_computes():
                                         & (IMP["share_of"] == "total imports")]["share_pct"].iloc[0])
      - float(IMP[(IMP["supplier"] == "United States") & (IMP["year"] == 2021)]["share_pct"].iloc[0])),
     ("turkstream_2025", lambda: ref_flow("TurkStream string 2", 2025, "Europe")),
+    ("algeria_share_2021", lambda: float(IMP[(IMP["supplier"] == "Algeria") & (IMP["year"] == 2021)
+                                             & (IMP["share_of"] == "total imports")]["share_pct"].iloc[0])),
 ])
 def test_facts_equal_independent_computations(name, ref):
     assert ch2.FACTS[name]() == pytest.approx(ref(), abs=1e-9)
