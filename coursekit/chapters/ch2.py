@@ -510,11 +510,16 @@ def share_figure():
                      alt.Tooltip("source:N", title="Source id")],
         )
     )
-    labels = alt.Chart(plot).mark_text(dy=-14).encode(x="year:O", y="share_pct:Q",
-                                                      text=alt.Text("share_pct:Q", format=".4~f"))
-    notes = alt.Chart(plot[plot["coverage"] != "full year"]).mark_text(dy=16, fontSize=11).encode(
+    full_year = plot["coverage"] == "full year"
+    # Full-year values are labelled above their point, part-year ones to the right of it, so that two figures
+    # for the same year (a full year and a dated statement) never print on top of each other.
+    labels = alt.Chart(plot[full_year]).mark_text(dy=-14).encode(x="year:O", y="share_pct:Q",
+                                                                 text=alt.Text("share_pct:Q", format=".4~f"))
+    side = alt.Chart(plot[~full_year]).mark_text(dx=10, align="left").encode(
+        x="year:O", y="share_pct:Q", text=alt.Text("share_pct:Q", format=".4~f"))
+    notes = alt.Chart(plot[~full_year]).mark_text(dy=16, fontSize=11).encode(
         x="year:O", y="share_pct:Q", text="label:N")
-    chart = alt.layer(points, labels, notes).properties(width=520, height=280)
+    chart = alt.layer(points, labels, side, notes).properties(width=520, height=280)
     pts = "; ".join(f"{r.year} ({r.coverage}, {r.basis}): {r.share_pct:g}%" for r in data.itertuples())
     return figure(
         chart,
