@@ -237,7 +237,7 @@ class Explorer:
         if not keyed:
             raise ValueError(f"explorer '{self.title}': its chart has no data with the control columns "
                              "(build every layer from the model's table)")
-        skeleton = {k: v for k, v in spec.items() if k != "datasets"}
+        skeleton = copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"})  # the book's spec stays whole
         for p in _walk_params(skeleton):
             if str(p.get("name", "")).startswith("p_"):
                 p.pop("bind", None)  # JupyterLab shows the ipywidgets controls instead

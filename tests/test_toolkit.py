@@ -118,6 +118,18 @@ def test_live_redraw_shows_the_models_rows_for_the_setting(k, s):
     assert all("bind" not in p for p in spec["params"]), "the live chart shows the widget controls, not its own"
 
 
+def test_a_live_redraw_leaves_the_books_chart_whole():
+    """The live view drops the chart's own inputs; the book's copy must keep them, and all its rows."""
+    exp = Explorer("T", "D", [Slider("k", "K", 1, 5, 1, 2), Choice("s", "S", ["a", "b"])], _model, _view, "S")
+    before = json.dumps(exp.static_spec(), sort_keys=True)
+    exp.render(k=4, s="b")
+    exp.render(k=1)
+    spec = exp.static_spec()
+    assert json.dumps(spec, sort_keys=True) == before
+    assert all("bind" in p for p in spec["params"])
+    assert json.dumps(exp._repr_mimebundle_()[VEGALITE_MIME], sort_keys=True) == before
+
+
 def test_live_redraw_neither_runs_the_model_nor_builds_a_chart():
     calls = {"model": 0, "view": 0}
 
