@@ -10,10 +10,7 @@ See ``book/authoring.md`` for how chapters use the toolkit.
 
 from .charts import PALETTE, Figure, figure
 from .data import DataError, datasets, load, source_line, sources
-from .exercises import Feedback
-from .exercises import check as _legacy_check
 from .explorer import Choice, Explorer, Slider
-from .quiz import MultipleChoice, Numeric, Option, Quiz
 
 __version__ = "0.1.0"
 
@@ -27,12 +24,10 @@ def show(ref: str):
 
 def check(item_id: str, answer):
     """Check a computed answer to a self-check item; always answers with feedback, never raises."""
-    from .content import chapters
     from .content import check as _check
 
-    if item_id.split("-", 1)[0] in chapters():
-        return _check(item_id, answer)
-    return _legacy_check(item_id, answer)  # chapters not yet moved to their content file
+    return _check(item_id, answer)
 
-__all__ = ["PALETTE", "Choice", "DataError", "Explorer", "Feedback", "Figure", "MultipleChoice", "Numeric",
-           "Option", "Quiz", "Slider", "check", "show", "datasets", "figure", "load", "source_line", "sources"]
+
+__all__ = ["PALETTE", "Choice", "DataError", "Explorer", "Figure", "Slider", "check", "show", "datasets", "figure", "load",
+           "source_line", "sources"]

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coursekit import content, load
-from coursekit.charts import clean_spec
 from coursekit.chapters import ch3
+from coursekit.charts import clean_spec
 
 from conftest import ROOT
 

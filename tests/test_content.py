@@ -12,6 +12,8 @@ from collections import Counter
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coursekit import content, grader, render
 
@@ -323,3 +325,42 @@ def test_student_edition_drops_every_solution_and_nothing_else(path, tmp_path, m
         assert "solution" not in it.raw, iid
         assert it.public_key() == teacher.items[iid].public_key(), f"{iid}: the student's checks must be the same"
     assert "solution:" not in stripped
+
+
+ANYTHING = st.one_of(
+    st.none(), st.just(...), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30), st.lists(st.one_of(st.integers(), st.text(max_size=5)), max_size=4),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.complex_numbers(allow_nan=False),
+    st.binary(max_size=5),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(IDS + ["ch9-no-such-item", "", "<b>"]), ANYTHING)
+def test_check_answers_any_input_with_feedback_and_never_raises(item_id, answer):
+    """``check(id, answer)`` in a notebook: whatever a student passes, a verdict and a message, never a traceback."""
+    from coursekit import check
+
+    result = check(item_id, answer)
+    assert result.get("verdict") in {"correct", "wrong", "partial", "invalid", "submitted"}, result
+    assert str(result).strip() and "Traceback" not in str(result)
+    assert isinstance(result._repr_html_(), str)
+
+
+def test_check_never_evaluates_what_it_is_given(tmp_path):
+    from coursekit import check
+
+    marker = tmp_path / "pwned"
+    payload = f"__import__('pathlib').Path({str(marker)!r}).write_text('x')"
+    for item_id in IDS:
+        check(item_id, payload)
+        check(item_id, [payload])
+    assert not marker.exists()
+
+
+def test_feedback_escapes_what_the_student_typed():
+    from coursekit import check
+
+    for item_id in IDS:
+        html = check(item_id, "<script>alert(1)</script>")._repr_html_()
+        assert "<script>" not in html, item_id

@@ -2,11 +2,13 @@
 
 Data helpers for the EU's gas imports (a table of published figures on *different* bases), the pipelines
 through and around Türkiye and their flows; a pure "replace Russian gas" scenario model and its explorer;
-the chapter's figures, exercises and quiz.
+the chapter's figures; and ``FACTS``, the values the content file (``notebooks/02_energy_security.yml``)
+and the teaching kit name.
 
-Every number the chapter shows is read from ``data/`` here. The scenario's *baseline* (Russia's 2021 volume,
-LNG and Norwegian supply in 2021, TAP's capacity, the demand cut the Commission reports) comes from the
-datasets; the *slider ranges* are teaching assumptions, not data, and the notebook says so.
+Every number the chapter shows is read from ``data/`` here. Each headline figure comes from one named
+release, chosen in ``RUSSIA_SERIES``: the IEA for 2021, the Commission's roadmap for 2024 and Gas
+Infrastructure Europe's import data for 2025. The scenario's *baseline* comes from the datasets; the
+*slider ranges* are teaching assumptions, not data, and the notebook says so.
 """
 
 from __future__ import annotations
@@ -19,19 +21,27 @@ import altair as alt
 import pandas as pd
 
 from ..charts import PALETTE, colour_scale, dash_scale, figure, shape_scale
-from ..data import load, source_line
-from ..exercises import ChoiceExercise, NumberExercise, TextExercise, register
+from ..data import cached, load, source_line
 from ..explorer import Explorer, Slider
-from ..quiz import MultipleChoice, Numeric, Option, Quiz
 
 RUSSIA = "Russia"
-EC_HEADLINE = "ec-repowereu-3y-2025"  # the Commission's headline series for Russia (150 bcm / 45% in 2021)
+#: The release behind each year's headline figure for Russian gas (volume in bcm and share of imports).
+RUSSIA_SERIES = {
+    2021: "iea-10point-2022-03",   # IEA, March 2022: 155 bcm, around 45% of imports, close to 40% of consumption
+    2024: "ec-com-2025-440",       # Commission roadmap, 6 May 2025: 52 bcm (32 pipeline + 20 LNG), around 19%
+    2025: "gie-2025-actualno",     # Gas Infrastructure Europe, January 2026: 38.0 bcm, 12.1%
+}
+#: The two supplier maps compared in section 3.
+SUPPLIER_MAPS = {2021: "ec-statement-2022-03", 2025: "gie-2025-actualno"}
+SUPPLIERS = ["Russia", "Norway", "United States", "Algeria", "Qatar"]
+
 NORWAY_PIPES = "Norwegian pipeline network (Gassco, all deliveries)"
 TAP = "TAP (Trans Adriatic Pipeline)"
 SGC = "Southern Gas Corridor (Azerbaijani exports to Europe)"
 TURKSTREAM_EU = "TurkStream string 2 (European string)"
 GAZPROM_ALL = "All Russian pipeline routes to Europe (Gazprom)"
-DEMAND_SAVED = "gas saved per year by demand reduction"
+STRANDZHA = "Strandzha-1/Malkoclar interconnection (Türkiye to Bulgaria)"
+IMPORT_CUT = "reduction in EU gas imports from renewables and energy savings"
 IMPORT_DEPENDENCY = "EU natural gas import dependency rate"
 
 #: The scenario's levers, in the order the chart shows them.
@@ -43,7 +53,7 @@ LEVERS = {
 }
 BASELINE_LABEL = "Russian gas to replace (2021)"
 GAP_LABEL = "Remaining gap"
-ACTUAL_LABEL = "Still imported from Russia in 2024 (actual)"
+ACTUAL_LABEL = "Still imported from Russia in 2025 (actual)"
 COMPONENTS = [BASELINE_LABEL, *LEVERS.values(), GAP_LABEL, ACTUAL_LABEL]
 COMPONENT_COLOURS = ["#000000", PALETTE[0], PALETTE[4], PALETTE[2], PALETTE[1], PALETTE[5], "#999999"]
 
@@ -54,10 +64,9 @@ DEMAND_RANGE = (0, 75, 25)
 
 
 def _integral_step(room: float) -> float:
-    """A whole-number slider step for the TAP expansion (0 to ``room``).
+    """A whole-number slider step for the TAP expansion (0 to ``room``): five or four steps if whole, else 1.
 
-    Every slider here uses whole numbers: the live FloatSlider of the first toolkit version rejected its own
-    readout format, and whole numbers keep the readouts clean. Prefers five or four steps; falls back to 1.
+    Every slider here uses whole numbers, which keeps the readouts clean in JupyterLab and the book.
     """
     for n in (5, 4, 2):
         if float(room / n).is_integer() and room / n >= 1:
@@ -85,11 +94,12 @@ def imports() -> pd.DataFrame:
     return load("eu_gas_imports")
 
 
+@cached
 def russia_share_series(include_partial: bool = True) -> pd.DataFrame:
     """Russia's published share of *total* EU gas imports, one row per year and source.
 
     Keeps rows for Russia (pipeline + LNG) whose share is of total imports. Single-month figures are dropped;
-    ``include_partial=False`` also drops the January–November 2022 and the 2025 statement rows, leaving
+    ``include_partial=False`` also drops the January–November 2022 and the dated-statement rows, leaving
     full calendar years only. The ``basis`` column must travel with the numbers: they are not one series.
     """
     df = imports()
@@ -97,7 +107,7 @@ def russia_share_series(include_partial: bool = True) -> pd.DataFrame:
     keep &= df["share_pct"].notna() & (df["coverage"] != "November only")
     if not include_partial:
         keep &= df["coverage"] == "full year"
-    out = df[keep.fillna(False)].sort_values("year").reset_index(drop=True)
+    out = df[keep.fillna(False)].sort_values(["year", "source"]).reset_index(drop=True)
     out["label"] = out["coverage"].where(out["coverage"] == "full year", out["coverage"].str.split(" \\(").str[0])
     return out
 
@@ -108,27 +118,93 @@ def lowest_share_year() -> int:
     return int(series.loc[series["share_pct"].idxmin(), "year"])
 
 
+def _series_source(year: int) -> str:
+    if year not in RUSSIA_SERIES:
+        raise KeyError(f"no headline figure for Russian gas in {year}; the chapter has {sorted(RUSSIA_SERIES)}")
+    return RUSSIA_SERIES[year]
+
+
 def russia_volume(year: int) -> float:
-    """Russian gas imported by the EU in ``year`` (bcm), in the Commission's headline series."""
-    row = _one(imports(), f"Russian volume {year}", year=year, supplier=RUSSIA, route="total", basis="volume",
-               source=EC_HEADLINE)
+    """Russian gas imported by the EU in ``year`` (bcm), from the release named in ``RUSSIA_SERIES``."""
+    row = _one(imports(), f"Russian volume {year}", year=year, supplier=RUSSIA, route="total",
+               share_of="total imports", source=_series_source(year))
     return float(row["bcm"])
 
 
 def russia_share(year: int) -> float:
-    """Russia's share of total EU gas imports in ``year`` (percent), in the Commission's headline series."""
-    row = _one(imports(), f"Russian share {year}", year=year, supplier=RUSSIA, route="total", source=EC_HEADLINE)
+    """Russia's share of total EU gas imports in ``year`` (percent), from the release in ``RUSSIA_SERIES``."""
+    row = _one(imports(), f"Russian share {year}", year=year, supplier=RUSSIA, route="total",
+               share_of="total imports", source=_series_source(year))
     return float(row["share_pct"])
 
 
-def volume_fall_pct(first: int = 2021, last: int = 2024) -> float:
-    """Percentage fall of the Russian volume between two years (Commission series)."""
+def russia_consumption_share(year: int = 2021) -> float:
+    """Russia's share of EU gas *consumption* as the headline release for ``year`` states it (percent)."""
+    row = _one(imports(), f"Russian share of consumption {year}", year=year, supplier=RUSSIA, route="total",
+               share_of="EU gas consumption", source=_series_source(year))
+    return float(row["share_pct"])
+
+
+def volume_fall_pct(first: int = 2021, last: int = 2025) -> float:
+    """Percentage fall of the Russian volume between two years of the headline series."""
     a, b = russia_volume(first), russia_volume(last)
     return (a - b) / a * 100
 
 
+@cached
+def supplier_map() -> pd.DataFrame:
+    """Each main supplier's share of EU gas imports in 2021 and 2025, one row per supplier and year.
+
+    The two years come from different publishers and bases (``SUPPLIER_MAPS``), which the ``basis`` and
+    ``source`` columns keep. A supplier missing from a year's release is missing here too, never zero.
+    """
+    df = imports()
+    frames = []
+    for year, source in SUPPLIER_MAPS.items():
+        keep = (df["year"] == year) & (df["source"] == source) & (df["share_of"] == "total imports")
+        keep &= df["supplier"].isin(SUPPLIERS) & df["share_pct"].notna()
+        frames.append(df[keep.fillna(False)])
+    out = pd.concat(frames).sort_values(["year", "share_pct"], ascending=[True, False]).reset_index(drop=True)
+    out["period"] = out["year"].astype(str)
+    return out
+
+
+def supplier_share(supplier: str, year: int) -> float:
+    """A supplier's share of EU gas imports in one of the two supplier maps (percent)."""
+    rows = supplier_map()
+    row = _one(rows, f"{supplier} share {year}", supplier=supplier, year=year)
+    return float(row["share_pct"])
+
+
+def total_imports(year: int = 2025) -> float:
+    """All EU gas imports in ``year`` (bcm), as the headline release for that year gives them."""
+    return float(_one(imports(), f"EU gas imports {year}", year=year, supplier="All suppliers",
+                      source=_series_source(year))["bcm"])
+
+
+def lng_imports(year: int) -> float:
+    """All EU LNG imports in ``year`` (bcm): one row per year in the data."""
+    return float(_one(imports(), f"LNG {year}", year=year, supplier="All LNG suppliers", route="LNG")["bcm"])
+
+
+def us_lng_share(year: int = 2025) -> float:
+    """The United States' share of EU *LNG* imports in ``year`` (percent), headline release."""
+    return float(_one(imports(), f"US share of LNG {year}", year=year, supplier="United States",
+                      share_of="LNG imports", source=_series_source(year))["share_pct"])
+
+
+#: Where two releases give the same route and year, the first in this list is shown.
+ROUTE_SOURCES = ["ec-com-2025-440", "ec-com-2024-101", "ec-simson-2023-lngworldwide", "gie-2025-actualno",
+                 "iea-10point-2022-energydigital", "bruegel-tass-teleborsa-2025-01"]
+
+
+@cached
 def route_volumes() -> pd.DataFrame:
-    """Volumes (bcm) by route: Russian pipeline gas, Russian LNG and all LNG imports, by year and source."""
+    """Volumes (bcm) by route: Russian pipeline gas, Russian LNG and all LNG imports, one value per year.
+
+    Where two releases give a figure for the same route and year, the one earlier in ``ROUTE_SOURCES``
+    is kept (official releases first); the ``source`` column says which.
+    """
     df = imports()
     keep = df["bcm"].notna() & (
         ((df["supplier"] == RUSSIA) & df["route"].isin(["pipeline", "LNG"]))
@@ -137,7 +213,12 @@ def route_volumes() -> pd.DataFrame:
     out = df[keep.fillna(False)].copy()
     out["series"] = out.apply(lambda r: "All LNG imports" if r["supplier"] == "All LNG suppliers"
                               else ("Russian pipeline gas" if r["route"] == "pipeline" else "Russian LNG"), axis=1)
-    return out.sort_values(["series", "year"]).reset_index(drop=True)
+    unknown = set(out["source"]) - set(ROUTE_SOURCES)
+    if unknown:
+        raise LookupError(f"route volumes: rank the new source(s) {sorted(unknown)} in ROUTE_SOURCES")
+    out["rank"] = out["source"].map(ROUTE_SOURCES.index)
+    out = out.sort_values(["series", "year", "rank"]).drop_duplicates(["series", "year"])
+    return out.drop(columns="rank").reset_index(drop=True)
 
 
 def flows() -> pd.DataFrame:
@@ -154,14 +235,17 @@ def flow(pipeline: str, year: int, destination: str | None = None) -> float:
     return float(_one(df, f"flow of {pipeline} in {year}", **match)["flow_bcm"])
 
 
+FLOW_ROUTES = ["Russian gas via TurkStream", "Azerbaijani gas via TANAP and TAP"]
+
+
+@cached
 def flows_into_europe() -> pd.DataFrame:
     """Russian gas via TurkStream's European string and Azerbaijani gas via the Southern Gas Corridor, by year."""
     df = flows()
     keep = ((df["pipeline"] == SGC) & (df["destination"] == "Europe")) | (
         (df["pipeline"] == TURKSTREAM_EU) & df["destination"].str.startswith("Europe"))
     out = df[keep.fillna(False)].copy()
-    out["route"] = out["pipeline"].map({SGC: "Azerbaijani gas via TANAP and TAP",
-                                        TURKSTREAM_EU: "Russian gas via TurkStream"})
+    out["route"] = out["pipeline"].map({SGC: FLOW_ROUTES[1], TURKSTREAM_EU: FLOW_ROUTES[0]})
     return out.sort_values(["route", "year"]).reset_index(drop=True)
 
 
@@ -190,7 +274,7 @@ def demand_value(period: str, indicator: str) -> float:
 
 
 def consumption_share_estimate(year: int = 2021) -> float:
-    """Rough share of EU gas *consumption* supplied by Russia: share of imports x import dependency.
+    """Rough share of EU gas *consumption* supplied by Russia: share of imports x import dependency / 100.
 
     An approximation for teaching (it treats the import share as applying to net imports); see the exercise.
     """
@@ -209,34 +293,34 @@ def tap_doubling_pct() -> float:
     return (maximum - design) / russia_volume(2021) * 100
 
 
-def lifeline_pct(year: int = 2023) -> float:
+def lifeline_pct(year: int = 2025) -> float:
     """Azerbaijani gas delivered to Europe through the Southern Gas Corridor, as % of Russia's 2021 volume."""
     return flow(SGC, year, "Europe") / russia_volume(2021) * 100
 
 
 # -- the "replace Russian gas" scenario ------------------------------------------------------------------------
 
+@cached
 def scenario_baseline() -> dict:
     """The scenario's fixed numbers, each read from one dataset row (bcm or bcm per year)."""
-    imp = imports()
     design, maximum = tap_capacity()
     return {
         "russia_2021": russia_volume(2021),
-        "russia_2024": russia_volume(2024),
-        "lng_2021": float(_one(imp, "LNG 2021", year=2021, supplier="All LNG suppliers", route="LNG")["bcm"]),
-        "lng_2022": float(_one(imp, "LNG 2022", year=2022, supplier="All LNG suppliers", route="LNG")["bcm"]),
+        "russia_2025": russia_volume(2025),
+        "lng_2021": lng_imports(2021),
+        "lng_2022": lng_imports(2022),
         "norway_2021": flow(NORWAY_PIPES, 2021),
         "norway_2022": flow(NORWAY_PIPES, 2022),
         "tap_design": design,
         "tap_max": maximum,
         "sgc_2021": flow(SGC, 2021, "Europe"),
-        "demand_saved": demand_value("2022-08/2025-01", DEMAND_SAVED),
+        "import_cut": demand_value("2022/2024", IMPORT_CUT),
     }
 
 
 _BASELINE_TEXT = {
-    "russia_2021": ("Russian gas imported by the EU, 2021", "bcm", "eu_gas_imports"),
-    "russia_2024": ("Russian gas imported by the EU, 2024", "bcm", "eu_gas_imports"),
+    "russia_2021": ("Russian gas imported by the EU, 2021 (IEA)", "bcm", "eu_gas_imports"),
+    "russia_2025": ("Russian gas imported by the EU, 2025 (Gas Infrastructure Europe)", "bcm", "eu_gas_imports"),
     "lng_2021": ("EU LNG imports, 2021", "bcm", "eu_gas_imports"),
     "lng_2022": ("EU LNG imports, 2022", "bcm", "eu_gas_imports"),
     "norway_2021": ("Norwegian pipeline deliveries (Gassco, incl. UK), 2021", "bcm", "corridor_flows"),
@@ -244,7 +328,8 @@ _BASELINE_TEXT = {
     "tap_design": ("TAP design capacity", "bcm/yr", "gas_corridors"),
     "tap_max": ("TAP capacity after full expansion", "bcm/yr", "gas_corridors"),
     "sgc_2021": ("Azerbaijani gas to Europe via the corridor, 2021", "bcm", "corridor_flows"),
-    "demand_saved": ("Gas saved per year by EU demand reduction (Aug 2022-Jan 2025)", "bcm/yr", "eu_gas_demand"),
+    "import_cut": ("Cut in EU gas imports from renewables and savings, 2022-2024 (Commission: 'more than')",
+                   "bcm/yr", "eu_gas_demand"),
 }
 
 
@@ -274,7 +359,7 @@ def replace_russian_gas(extra_lng=0.0, extra_norway=0.0, sgc_expansion=0.0, dema
     Each lever is in bcm per year, measured against 2021: extra LNG imports, extra Norwegian pipeline gas,
     extra Southern Gas Corridor capacity (TAP expansion, assumed fully used for the EU) and lower EU demand.
     Returns one row per component (the 2021 Russian volume, the four levers, the remaining gap and, for
-    comparison, the Russian volume actually still imported in 2024) with ``bcm`` (>= 0), ``share_pct`` (percent
+    comparison, the Russian volume actually still imported in 2025) with ``bcm`` (>= 0), ``share_pct`` (percent
     of the 2021 Russian volume, rounded to 0.1, >= 0; the gap's is within 0–100) and a ``label`` for the chart.
 
     Raises ``TypeError`` for non-numbers, ``ValueError`` for negative or non-finite values or a TAP expansion
@@ -298,7 +383,7 @@ def _scenario_rows(extra_lng, extra_norway, sgc_expansion, demand_cut, base: dic
     covered = sum(levers.values())
     gap = max(0.0, target - covered)
     surplus = max(0.0, covered - target)
-    actual = base["russia_2024"]
+    actual = base["russia_2025"]
     rows = [(BASELINE_LABEL, target, f"{target:g} bcm = 100%")]
     rows += [(LEVERS[k], v, f"{v:g} bcm ({v / target:.0%})") for k, v in levers.items()]
     rows.append((GAP_LABEL, gap, f"0 bcm: covered, {surplus:g} to spare" if surplus > 0
@@ -308,7 +393,7 @@ def _scenario_rows(extra_lng, extra_norway, sgc_expansion, demand_cut, base: dic
 
 
 def scenario_summary(frame: pd.DataFrame) -> str:
-    """One sentence for screen readers and the live explorer's status line."""
+    """One sentence on a scenario result: how much is covered, and what gap remains."""
     by = frame.set_index("component")["bcm"]
     target, gap = float(by[BASELINE_LABEL]), float(by[GAP_LABEL])
     covered = float(by[list(LEVERS.values())].sum())
@@ -361,22 +446,25 @@ def explorer() -> Explorer:
     if room < 1:
         raise ValueError(f"TAP's expansion room in gas_corridors is {room:g} bcm/yr; the explorer needs at least 1")
     sgc_max = float(math.floor(room))  # whole numbers only (see _integral_step)
+    imp, fl = imports(), flows()
     used = [
-        imports().query("supplier == 'Russia' and route == 'total' and source == @EC_HEADLINE"),
-        imports().query("supplier == 'All LNG suppliers' and year <= 2022"),
-        flows()[(flows()["pipeline"] == NORWAY_PIPES) | ((flows()["pipeline"] == SGC) & (flows()["year"] == 2021))],
+        imp[imp["source"].isin([RUSSIA_SERIES[2021], RUSSIA_SERIES[2025]]) & (imp["supplier"] == RUSSIA)
+            & (imp["share_of"] == "total imports")],
+        imp[(imp["supplier"] == "All LNG suppliers") & (imp["year"] <= 2022)],
+        fl[(fl["pipeline"] == NORWAY_PIPES) | ((fl["pipeline"] == SGC) & (fl["year"] == 2021))],
         corridors()[corridors()["pipeline"] == TAP],
-        demand()[demand()["indicator"] == DEMAND_SAVED],
+        demand()[demand()["indicator"] == IMPORT_CUT],
     ]
     return Explorer(
         title="Replace Russia's 2021 gas: how far do four levers go?",
         description=(f"Horizontal bars in billion cubic metres a year. The top bar is the {base['russia_2021']:g} bcm "
-                     "of Russian gas the EU imported in 2021 (100%). Four sliders set extra LNG imports, extra "
-                     "Norwegian pipeline gas, an expansion of the Southern Gas Corridor's TAP pipeline (up to "
-                     f"{room:g} bcm a year, the room between its design and maximum capacity) and lower EU gas "
+                     "of Russian gas the EU imported in 2021 by the IEA's estimate (100%). Four sliders set extra LNG "
+                     "imports, extra Norwegian pipeline gas, an expansion of the Southern Gas Corridor's TAP pipeline "
+                     f"(up to {room:g} bcm a year, the room between its design and maximum capacity) and lower EU gas "
                      "demand, all measured against 2021; each bar is labelled with its share of the 2021 volume. The "
                      "'Remaining gap' bar is what is left uncovered; the last bar shows the Russian volume the EU "
-                     f"actually still imported in 2024 ({base['russia_2024']:g} bcm). Slider ranges are teaching assumptions, not data."),
+                     f"actually still imported in 2025 ({base['russia_2025']:g} bcm, Gas Infrastructure Europe's data). "
+                     "Slider ranges are teaching assumptions, not data."),
         controls=[
             Slider("lng", "Extra LNG imports vs 2021", *LNG_RANGE, default=0, unit="bcm/yr"),
             Slider("norway", "Extra Norwegian gas vs 2021", *NORWAY_RANGE, default=0, unit="bcm/yr"),
@@ -390,25 +478,25 @@ def explorer() -> Explorer:
     )
 
 
-# -- figures ---------------------------------------------------------------------------------------------------
+# -- figures and the tables behind them ---------------------------------------------------------------------
 
 BASES = ["volume", "energy", "trade statistics", "unspecified"]
 
 
-def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Only the plotted columns, with missing text as "" so the chart JSON never carries NaN."""
-    out = frame[columns].copy()
-    for column in columns:
-        if not pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column]):
-            out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
-    return out
+def share_table() -> pd.DataFrame:
+    """The data of the share figure, as a reader-facing table."""
+    data = russia_share_series()
+    return data[["year", "coverage", "basis", "share_pct", "approximate", "source"]].rename(columns={
+        "year": "Year", "coverage": "Period", "basis": "How measured", "share_pct": "Share of EU gas imports (%)",
+        "approximate": "Approximate", "source": "Source id"})
 
 
 def share_figure():
     data = russia_share_series()
-    plot = _plain(data, ["year", "share_pct", "coverage", "basis", "source", "label"])
-    full = data[data["coverage"] == "full year"].set_index("year")["share_pct"]
-    first, low, last = 2021, int(full.idxmin()), int(full.index.max())
+    full = russia_share_series(include_partial=False)
+    low = full.loc[full["share_pct"].idxmin()]
+    top = full.loc[full["share_pct"].idxmax()]
+    plot = data[["year", "share_pct", "coverage", "basis", "source", "label"]]
     points = (
         alt.Chart(plot)
         .mark_point(filled=True, size=140)
@@ -422,19 +510,21 @@ def share_figure():
                      alt.Tooltip("source:N", title="Source id")],
         )
     )
-    labels = (
-        alt.Chart(plot)
-        .mark_text(dy=-14)
-        .encode(x="year:O", y="share_pct:Q", text=alt.Text("share_pct:Q", format=".4~f"))
-    )
-    notes = alt.Chart(plot[plot["coverage"] != "full year"]).mark_text(dy=16, fontSize=11, color="#333333").encode(
+    full_year = plot["coverage"] == "full year"
+    # Full-year values are labelled above their point, part-year ones to the right of it, so that two figures
+    # for the same year (a full year and a dated statement) never print on top of each other.
+    labels = alt.Chart(plot[full_year]).mark_text(dy=-14).encode(x="year:O", y="share_pct:Q",
+                                                                 text=alt.Text("share_pct:Q", format=".4~f"))
+    side = alt.Chart(plot[~full_year]).mark_text(dx=10, align="left").encode(
+        x="year:O", y="share_pct:Q", text=alt.Text("share_pct:Q", format=".4~f"))
+    notes = alt.Chart(plot[~full_year]).mark_text(dy=16, fontSize=11).encode(
         x="year:O", y="share_pct:Q", text="label:N")
-    chart = alt.layer(points, labels, notes).properties(width=520, height=280)
+    chart = alt.layer(points, labels, side, notes).properties(width=520, height=280)
     pts = "; ".join(f"{r.year} ({r.coverage}, {r.basis}): {r.share_pct:g}%" for r in data.itertuples())
     return figure(
         chart,
-        title=(f"Russia's share of EU gas imports fell from {full[first]:g}% in {first} to {full[low]:g}% in {low}, "
-               f"then rose to {full[last]:g}% in {last}"),
+        title=(f"Russia's share of EU gas imports fell from about {top['share_pct']:g}% in {int(top['year'])} "
+               f"to {low['share_pct']:g}% in {int(low['year'])}, measured in several ways"),
         description=("Points, one per published figure, of Russia's share of total EU gas imports. Shape and colour "
                      "show how each source measures, so the points are not one consistent series. " + pts + "."),
         data=data,
@@ -444,9 +534,15 @@ def share_figure():
 ROUTES = ["Russian pipeline gas", "Russian LNG", "All LNG imports"]
 
 
+def routes_table() -> pd.DataFrame:
+    data = route_volumes()
+    return data[["series", "year", "bcm", "approximate", "source"]].rename(columns={
+        "series": "Series", "year": "Year", "bcm": "bcm", "approximate": "Approximate", "source": "Source id"})
+
+
 def routes_figure():
     data = route_volumes()
-    plot = _plain(data, ["year", "bcm", "series", "approximate", "source"])
+    plot = data[["year", "bcm", "series", "approximate", "source"]]
     pipe = data[data["series"] == "Russian pipeline gas"].set_index("year")["bcm"]
     lng = data[data["series"] == "All LNG imports"].set_index("year")["bcm"]
     enc = dict(
@@ -471,20 +567,64 @@ def routes_figure():
     return figure(
         chart,
         title=(f"Russian pipeline gas fell from {pipe.iloc[0]:g} bcm ({pipe.index[0]}) to {pipe.iloc[-1]:g} bcm "
-               f"({pipe.index[-1]}) while LNG imports jumped to {lng.iloc[-1]:g} bcm ({lng.index[-1]})"),
-        description=("Lines with points of EU gas import volumes by route, from several sources (Commission, IEA, "
-                     "and TASS calculations on Bruegel data for Russian LNG after 2021), so small differences between "
-                     "years may reflect the source. " + desc + "."),
+               f"({pipe.index[-1]}) while LNG imports rose to {lng.iloc[-1]:g} bcm ({lng.index[-1]})"),
+        description=("Lines with points of EU gas import volumes by route, one value per year from the releases in the "
+                     "table below (IEA, Commission, Gas Infrastructure Europe, and TASS calculations on Bruegel data "
+                     "for Russian LNG in 2022 and 2023), so small differences between years may reflect the source. "
+                     + desc + "."),
         data=data,
     )
 
 
-FLOW_ROUTES = ["Russian gas via TurkStream", "Azerbaijani gas via TANAP and TAP"]
+def supplier_table() -> pd.DataFrame:
+    data = supplier_map()
+    return data[["year", "supplier", "share_pct", "basis", "source"]].rename(columns={
+        "year": "Year", "supplier": "Supplier", "share_pct": "Share of EU gas imports (%)", "basis": "How measured",
+        "source": "Source id"})
+
+
+def supplier_figure():
+    data = supplier_map()
+    plot = data[["period", "supplier", "share_pct", "basis", "source"]]
+    years = [str(y) for y in SUPPLIER_MAPS]
+    bars = alt.Chart(plot).mark_bar().encode(
+        y=alt.Y("supplier:N", title=None, sort=SUPPLIERS),
+        yOffset=alt.YOffset("period:N", sort=years),
+        x=alt.X("share_pct:Q", title="Share of EU gas imports (%)", scale=alt.Scale(domain=[0, 50])),
+        color=alt.Color("period:N", title="Year", scale=colour_scale(years), sort=years),
+        tooltip=[alt.Tooltip("supplier:N", title="Supplier"), alt.Tooltip("period:N", title="Year"),
+                 alt.Tooltip("share_pct:Q", title="Share (%)"), alt.Tooltip("basis:N", title="Basis"),
+                 alt.Tooltip("source:N", title="Source id")])
+    text = alt.Chart(plot).mark_text(align="left", dx=3).encode(
+        y=alt.Y("supplier:N", sort=SUPPLIERS), yOffset=alt.YOffset("period:N", sort=years),
+        x="share_pct:Q", text=alt.Text("share_pct:Q", format=".4~f"))
+    chart = alt.layer(bars, text).properties(width=460, height=300)
+    by = data.set_index(["supplier", "year"])["share_pct"]
+    desc = "; ".join(f"{r.supplier} {r.year}: {r.share_pct:g}%" for r in data.itertuples())
+    missing = [s for s in SUPPLIERS if (s, 2025) not in by.index]
+    return figure(
+        chart,
+        title=(f"From Russia to Norway and the United States: Russia fell from about {by[(RUSSIA, 2021)]:g}% to "
+               f"{by[(RUSSIA, 2025)]:g}% of EU gas imports, the US rose from {by[('United States', 2021)]:g}% to "
+               f"{by[('United States', 2025)]:g}%"),
+        description=("Horizontal bars, two per supplier, of the share of EU gas imports from the main suppliers in 2021 "
+                     "(the Commission's statement of March 2022, basis not stated) and 2025 (Gas Infrastructure "
+                     "Europe's import volumes). The two years come from different publishers. " + desc + "."
+                     + (f" No 2025 share was found for {', '.join(missing)}." if missing else "")),
+        data=data,
+    )
+
+
+def flows_table() -> pd.DataFrame:
+    data = flows_into_europe()
+    return data[["route", "year", "flow_bcm", "destination", "approximate", "source"]].rename(columns={
+        "route": "Route", "year": "Year", "flow_bcm": "bcm", "destination": "Destination",
+        "approximate": "Approximate", "source": "Source id"})
 
 
 def corridor_figure():
     data = flows_into_europe()
-    plot = _plain(data, ["year", "flow_bcm", "route", "destination", "source"])
+    plot = data[["year", "flow_bcm", "route", "destination", "source"]]
     ts = data[data["route"] == FLOW_ROUTES[0]].set_index("year")["flow_bcm"]
     sgc = data[data["route"] == FLOW_ROUTES[1]].set_index("year")["flow_bcm"]
     enc = dict(
@@ -504,11 +644,13 @@ def corridor_figure():
     text = alt.Chart(plot).mark_text(dy=-12).encode(x="year:O", y="flow_bcm:Q",
                                                     text=alt.Text("flow_bcm:Q", format=".4~f"))
     chart = alt.layer(lines, pts, text).properties(width=520, height=260)
-    desc = "; ".join(f"{r.route} {r.year}: {r.flow_bcm:g} bcm" for r in data.itertuples())
+    desc = "; ".join(f"{r.route} {r.year}: {r.flow_bcm:g} bcm" + (" (approximate)" if r.approximate else "")
+                     for r in data.itertuples())
+    last = int(min(ts.index.max(), sgc.index.max()))
     return figure(
         chart,
-        title=(f"Across Türkiye, Russian gas via TurkStream ({ts.iloc[-1]:g} bcm, {ts.index[-1]}) now outweighs "
-               f"Azerbaijani gas ({sgc.iloc[-1]:g} bcm, {sgc.index[-1]})"),
+        title=(f"Across Türkiye in {last}, Russian gas via TurkStream ({ts[last]:g} bcm) outweighed "
+               f"Azerbaijani gas ({sgc[last]:g} bcm)"),
         description=("Lines with points of annual gas deliveries to Europe through two routes that cross Türkiye. "
                      "Years missing from a line were not found in any source. 'Europe' includes non-EU countries "
                      "such as Serbia. " + desc + "."),
@@ -516,136 +658,63 @@ def corridor_figure():
     )
 
 
-# -- exercises ---------------------------------------------------------------------------------------------------
+# -- facts: what the content file's answers and texts, and the teaching kit, name -------------------------------
 
-def _iea_total_2021() -> float:
-    df = imports()
-    rows = df[(df["year"] == 2021) & (df["supplier"] == RUSSIA) & df["route"].isin(["pipeline", "LNG"])
-              & (df["source"] == "iea-10point-2022-energydigital")]
-    return float(rows["bcm"].sum())
+def _council_jan_nov_basis() -> str:
+    return str(_one(imports(), "Jan-Nov 2022", year=2022, coverage="January-November", supplier=RUSSIA)["basis"])
 
 
-def _pipeline_2021() -> float:
-    return float(_one(imports(), "Russian pipeline 2021", year=2021, supplier=RUSSIA, route="pipeline")["bcm"])
-
-
-register(
-    TextExercise(
-        "ch2-lowest-year",
-        accepted=lambda: [str(lowest_share_year())],
-        hint=("Keep rows where supplier is 'Russia', route is 'total', share_of is 'total imports' and coverage is "
-              "'full year'; then look for the smallest share_pct. Write the year in quotes, e.g. '2020'."),
-        explanation=("Right. Note that the share rose again the following year: Russian LNG and TurkStream flows "
-                     "grew while total imports fell."),
-    ),
-    NumberExercise(
-        "ch2-volume-fall", expected=volume_fall_pct, unit="%", abs_tol=0.5,
-        hint="Use the two Commission rows (basis 'volume', route 'total'): (2021 volume − 2024 volume) / 2021 volume × 100.",
-        explanation="The volume fell by about two thirds, more than the share did, because total imports also fell.",
-        near=[
-            (lambda: russia_share(2021) - russia_share(2024),
-             "That is the fall of Russia's share in percentage points. The question asks by what percent the volume fell."),
-            (lambda: russia_volume(2021) - russia_volume(2024),
-             "That is the fall in bcm. Divide it by the 2021 volume and multiply by 100 to get a percentage."),
-            (lambda: russia_volume(2024) / russia_volume(2021) * 100,
-             "That is the share of the 2021 volume still imported in 2024; the fall is 100 minus this."),
-        ],
-    ),
-    NumberExercise(
-        "ch2-tap-double", expected=tap_doubling_pct, unit="%", abs_tol=0.1,
-        hint=("Take TAP's capacity and expandable_to_bcm from gas_corridors. The extra gas is the difference. Divide it "
-              "by Russia's 2021 volume in the Commission series and multiply by 100."),
-        explanation="Doubling TAP would replace well under a tenth of what Russia supplied in 2021.",
-        near=[
-            (lambda: tap_capacity()[1] / russia_volume(2021) * 100,
-             "You used the whole capacity after doubling. Only the extra capacity is new gas."),
-            (lambda: (tap_capacity()[1] - tap_capacity()[0]) / _iea_total_2021() * 100,
-             "You divided by the IEA's 155 bcm (pipeline + LNG). The question asks for the Commission's 2021 figure."),
-            (lambda: (tap_capacity()[1] - tap_capacity()[0]) / _pipeline_2021() * 100,
-             "You divided by Russian pipeline gas only. Use the total 2021 Russian volume in the Commission series."),
-        ],
-    ),
-    NumberExercise(
-        "ch2-third-claim", expected=consumption_share_estimate, unit="%", abs_tol=0.3,
-        hint=("Multiply Russia's 2021 share of imports (Commission) by the 2021 import dependency rate in eu_gas_demand, "
-              "then divide by 100."),
-        explanation=("This rough estimate is above 'a third' but well below Russia's share of imports. Whether the "
-                     "reading's claim holds depends on the denominator: imports or consumption."),
-        near=[
-            (lambda: russia_share(2021), "That is Russia's share of imports. Scale it by how much of EU consumption was imported."),
-            (lambda: russia_share(2021) / demand_value("2021", IMPORT_DEPENDENCY) * 100,
-             "You divided by the import dependency. Multiply instead: the imported part of consumption is the smaller one."),
-            (lambda: 100 / 3, "That is the reading's 'a third'. Compute the estimate from the data instead."),
-        ],
-    ),
-    NumberExercise(
-        "ch2-lifeline", expected=lifeline_pct, unit="%", abs_tol=0.1,
-        hint=("In corridor_flows, take the Southern Gas Corridor row for 2023 with destination 'Europe'. Divide it by "
-              "Russia's 2021 volume (Commission) and multiply by 100."),
-        explanation="Every bcm counts in a crisis. Even so, the corridor's whole flow was under a tenth of what Russia used to send.",
-        near=[
-            (lambda: (flow(SGC, 2023, "Europe") - flow(SGC, 2021, "Europe")) / russia_volume(2021) * 100,
-             "That is only the increase since 2021. The question asks about the corridor's whole 2023 flow."),
-            (lambda: flow(SGC, 2023, "Europe") / _pipeline_2021() * 100,
-             "You divided by Russian pipeline gas only. Use the total 2021 Russian volume in the Commission series."),
-        ],
-    ),
-    ChoiceExercise(
-        "ch2-bridge-verdict",
-        options={
-            "a": "The Southern Gas Corridor replaced most of the Russian gas the EU lost after 2021.",
-            "b": ("The corridor is a real but small source of non-Russian gas, and Türkiye's territory also carries the "
-                  "EU's last Russian pipeline gas, so the 'bridge' carries both."),
-            "c": "Since 2022 no Russian gas reaches the EU through Türkiye.",
-        },
-        correct="b",
-        feedback={
-            "a": "Compare the corridor's flow with Russia's 2021 volume (previous exercise). It is under a tenth.",
-            "b": ("Yes. The corridor matters most to south-eastern Europe, and TurkStream's European string carried more "
-                  "gas in 2024 than the corridor did in its latest reported year."),
-            "c": "Look at the TurkStream rows in corridor_flows: its European string still delivers Russian gas.",
-        },
-        hint="Compare the flows in corridor_flows for TurkStream's European string and for the Southern Gas Corridor.",
-    ),
-)
-
-
-# -- quiz --------------------------------------------------------------------------------------------------------
-
-def quiz() -> Quiz:
-    base = scenario_baseline()
-    jan_nov = _one(imports(), "Jan-Nov 2022", year=2022, coverage="January-November", supplier=RUSSIA)
-    eastmed = _one(corridors(), "EastMed", pipeline="EastMed pipeline")
-    return Quiz("ch2", [
-        Numeric("In the Commission's figures, what percentage of EU gas imports came from Russia in 2021?",
-                russia_share(2021), 0.5, "%",
-                f"The Commission gives {russia_share(2021):g}% ({russia_volume(2021):g} bcm) for 2021."),
-        MultipleChoice("Since Ukrainian transit ended on 1 January 2025, which pipeline route still brings Russian gas into the EU?", [
-            Option("TurkStream, through Turkish Thrace and Bulgaria", True,
-                   "Its European string crosses the Türkiye–Bulgaria border and continues towards Serbia and Hungary."),
-            Option("Blue Stream", False, "Blue Stream ends in Türkiye and has no onward link to the EU."),
-            Option("The Trans Adriatic Pipeline (TAP)", False, "TAP carries Azerbaijani gas, not Russian gas."),
-        ]),
-        Numeric("What is TAP's design capacity, in bcm per year (gas_corridors)?", base["tap_design"], 0.05, "bcm/yr",
-                f"TAP was built for {base['tap_design']:g} bcm a year and can be expanded to {base['tap_max']:g}."),
-        MultipleChoice("The Council's share of Russian gas for January–November 2022 is measured in…", [
-            Option("energy (terawatt-hours)", jan_nov["basis"] == "energy",
-                   "The infographic gives terawatt-hours, so its shares cannot be mixed blindly with shares of bcm."),
-            Option("volume (bcm)", jan_nov["basis"] == "volume", "Check the basis column: these are shares of energy."),
-            Option("the value of imports in euros", False, "Check the basis column: these are shares of energy."),
-        ]),
-        Numeric("How many bcm of LNG did the EU import in 2022 (Commissioner Simson's figure)?", base["lng_2022"], 0.5,
-                "bcm", f"Up from {base['lng_2021']:g} bcm in 2021: LNG did most of the replacing."),
-        MultipleChoice("What is the status of the EastMed pipeline in the course data?", [
-            Option("Proposed: an intergovernmental agreement exists, but it has not been built", eastmed["status"] == "proposed",
-                   "Greece, Cyprus and Israel signed an agreement in January 2020; the US withdrew its backing in January 2022."),
-            Option("Operating since 2020", eastmed["status"] == "operating", "Check the status column: it has not been built."),
-            Option("Cancelled by the EU", False, "The EU has not formally cancelled it. It is still listed as a proposal."),
-        ]),
-        MultipleChoice("Which statement about Norway's pipeline deliveries (Gassco) is supported by the data?", [
-            Option("They rose only a little from 2021 to 2022, so Norway could not replace Russian volumes on its own", True,
-                   f"{base['norway_2021']:g} bcm in 2021, {base['norway_2022']:g} bcm in 2022: the pipes were close to full."),
-            Option("They doubled in 2022", False, f"From {base['norway_2021']:g} to {base['norway_2022']:g} bcm is far from doubling."),
-            Option("They fell in 2022", False, f"They rose, from {base['norway_2021']:g} to {base['norway_2022']:g} bcm."),
-        ]),
-    ], title="Self-check quiz: Chapter 2")
+FACTS = {
+    # Russian gas in EU imports
+    "lowest_share_year": lowest_share_year,
+    "russia_2021_bcm": lambda: russia_volume(2021),
+    "russia_2021_share": lambda: russia_share(2021),
+    "russia_2021_consumption_share": lambda: russia_consumption_share(2021),
+    "russia_2024_bcm": lambda: russia_volume(2024),
+    "russia_2024_share": lambda: russia_share(2024),
+    "russia_2025_bcm": lambda: russia_volume(2025),
+    "russia_2025_share": lambda: russia_share(2025),
+    "eu_imports_2025": lambda: total_imports(2025),
+    "volume_fall_pct": volume_fall_pct,
+    "share_points_fall": lambda: russia_share(2021) - russia_share(2025),
+    "volume_fall_bcm": lambda: russia_volume(2021) - russia_volume(2025),
+    "volume_left_pct": lambda: russia_volume(2025) / russia_volume(2021) * 100,
+    "jan_nov_basis": _council_jan_nov_basis,
+    # the new map of imports
+    "lng_2021": lambda: lng_imports(2021),
+    "lng_2022": lambda: lng_imports(2022),
+    "lng_2025": lambda: lng_imports(2025),
+    "norway_2021_gassco": lambda: flow(NORWAY_PIPES, 2021),
+    "norway_2022_gassco": lambda: flow(NORWAY_PIPES, 2022),
+    "norway_share_2021": lambda: supplier_share("Norway", 2021),
+    "norway_share_2025": lambda: supplier_share("Norway", 2025),
+    "algeria_share_2021": lambda: supplier_share("Algeria", 2021),
+    "us_share_2021": lambda: supplier_share("United States", 2021),
+    "us_share_2025": lambda: supplier_share("United States", 2025),
+    "us_share_rise": lambda: supplier_share("United States", 2025) - supplier_share("United States", 2021),
+    "us_lng_share_2025": us_lng_share,
+    "import_cut": lambda: demand_value("2022/2024", IMPORT_CUT),
+    # the claim of "a third"
+    "dependency_2021": lambda: demand_value("2021", IMPORT_DEPENDENCY),
+    "consumption_estimate": consumption_share_estimate,
+    "share_over_dependency": lambda: russia_share(2021) / demand_value("2021", IMPORT_DEPENDENCY) * 100,
+    "one_third": lambda: 100 / 3,
+    # corridors through Türkiye
+    "tap_design": lambda: tap_capacity()[0],
+    "tap_max": lambda: tap_capacity()[1],
+    "tap_doubling_pct": tap_doubling_pct,
+    "tap_max_pct": lambda: tap_capacity()[1] / russia_volume(2021) * 100,
+    "tap_extra_over_pipeline": lambda: (tap_capacity()[1] - tap_capacity()[0])
+    / float(_one(imports(), "Russian pipeline 2021", year=2021, supplier=RUSSIA, route="pipeline")["bcm"]) * 100,
+    "tap_extra_over_2025": lambda: (tap_capacity()[1] - tap_capacity()[0]) / russia_volume(2025) * 100,
+    "sgc_2021": lambda: flow(SGC, 2021, "Europe"),
+    "sgc_2025": lambda: flow(SGC, 2025, "Europe"),
+    "lifeline_pct": lifeline_pct,
+    "sgc_increase_pct": lambda: (flow(SGC, 2025, "Europe") - flow(SGC, 2021, "Europe")) / russia_volume(2021) * 100,
+    "sgc_over_2025_russia": lambda: flow(SGC, 2025, "Europe") / russia_volume(2025) * 100,
+    "turkstream_2024": lambda: flow(TURKSTREAM_EU, 2024, "Europe (all countries served via the Türkiye-Bulgaria border)"),
+    "turkstream_2025": lambda: flow(TURKSTREAM_EU, 2025, "Europe (all countries served via the Türkiye-Bulgaria border)"),
+    "all_routes_2022": lambda: flow(GAZPROM_ALL, 2022),
+    "all_routes_2025": lambda: flow(GAZPROM_ALL, 2025),
+    "strandzha_2025": lambda: flow(STRANDZHA, 2025),
+}

@@ -742,21 +742,25 @@ def intentions_figure():
     rows["text"] = [f"{a}: {p:g}%" for a, p in zip(rows["answer"], rows["pct"], strict=True)]
     rows.attrs = load("return_intentions").attrs
     y = alt.Y("answer:N", title=None, sort=None, axis=None)
-    bars = alt.Chart().mark_bar(size=12, yOffset=7).encode(
-        x=alt.X("pct:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100])), y=y,
-        color=alt.Color("asked:N", scale=alt.Scale(domain=["Yes", no], range=[PALETTE[2], PALETTE[5]]),
-                        legend=alt.Legend(title="Were Syrians in Türkiye asked?", direction="vertical",
-                                          orient="bottom", titleLimit=300)),
-        tooltip=[alt.Tooltip("survey:N", title="Survey"), alt.Tooltip("hosts:N", title="Asked in"),
-                 alt.Tooltip("answer:N", title="Answer"), alt.Tooltip("pct:Q", title="Share (%)"),
-                 alt.Tooltip("note:N", title="Note")])
-    text = alt.Chart().mark_text(align="left", baseline="bottom", yOffset=-1).encode(
-        x=alt.datum(0), y=y, text="text:N")
-    chart = alt.layer(bars, text, data=rows).properties(width=300, height=alt.Step(34)).facet(
-        row=alt.Row("panel:N", sort=list(dict.fromkeys(rows["panel"])), title=None,
-                    header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight=600,
-                                      labelPadding=2, labelLimit=0)),
-        spacing=10).resolve_scale(y="independent")
+    colour = alt.Color("asked:N", scale=alt.Scale(domain=["Yes", no], range=[PALETTE[2], PALETTE[5]]),
+                       legend=alt.Legend(title="Were Syrians in Türkiye asked?", direction="vertical",
+                                         orient="bottom", titleLimit=300))
+    tooltip = [alt.Tooltip("survey:N", title="Survey"), alt.Tooltip("hosts:N", title="Asked in"),
+               alt.Tooltip("answer:N", title="Answer"), alt.Tooltip("pct:Q", title="Share (%)"),
+               alt.Tooltip("note:N", title="Note")]
+    panels = []
+    for panel in dict.fromkeys(rows["panel"]):
+        part = rows[rows["panel"] == panel]
+        base = alt.Chart(part)
+        bars = base.mark_bar(size=12, yOffset=7).encode(
+            x=alt.X("pct:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100])), y=y,
+            color=colour, tooltip=tooltip)
+        text = base.mark_text(align="left", baseline="bottom", yOffset=-1).encode(x=alt.datum(0), y=y, text="text:N")
+        panels.append(alt.layer(bars, text).properties(
+            width=300, height=alt.Step(34),
+            title=alt.TitleParams(panel, anchor="start", fontSize=12, fontWeight=600, limit=0)))
+    # One panel per survey, stacked: each keeps its own answers (a vconcat reserves its true height on the page).
+    chart = alt.vconcat(*panels, spacing=10).resolve_scale(color="shared")
     listing = "; ".join(f"{p}, {t}" for p, t in zip(rows["panel"], rows["text"], strict=True))
     excluded = _listing(surveys_asking_turkiye(False))
     return figure(chart,
