@@ -113,16 +113,6 @@ def test_share_of_rows_citing_a_primary_publisher(capsys):
 # The course text cites no source whose address was withheld
 # ---------------------------------------------------------------------------------------------------------------
 
-#: Entries still withheld that only notebooks/02_energy_security.ipynb cites: chapter 2 is being rewritten,
-#: and its author replaces these citations. The lead empties this set when the rewrite lands.
-WITHHELD_IN_CHAPTER_2 = {
-    "council_2023data_macroticker",
-    "ec_repowereu_3y_2025",
-    "ec_statement_2022_archyde",
-    "newsreel_botas_2023_01",
-    "xinhua_eastmed_2020_01",
-}
-CHAPTER_2 = "notebooks/02_energy_security.ipynb"
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 #: Fields that let a reader find a work without an address: a printed work's publisher, journal or
 #: institution, or a named document (`howpublished`, such as a UN document symbol).
@@ -185,9 +175,5 @@ def test_the_course_text_cites_no_withheld_source():
     texts = course_text()
     assert len(texts) > 20 and sum(len(v) for v in cited_keys(texts).values()) > 500, "the course text was not read"
     found = withheld_citations(texts, BIB)
-    pending = {k: v for k, v in found.items() if k in WITHHELD_IN_CHAPTER_2 and v[1] == [CHAPTER_2]}
-    problems = {k: v for k, v in found.items() if k not in pending}
-    assert not problems, "the course text cites sources whose address was withheld:\n" + "\n".join(
-        f"  {key}: {why}; cited in {', '.join(files)}" for key, (why, files) in problems.items())
-    stale = WITHHELD_IN_CHAPTER_2 - set(pending)
-    assert not stale, f"no longer withheld or no longer cited in chapter 2 alone; remove from the allow-list: {sorted(stale)}"
+    assert not found, "the course text cites sources whose address was withheld:\n" + "\n".join(
+        f"  {key}: {why}; cited in {', '.join(files)}" for key, (why, files) in found.items())
