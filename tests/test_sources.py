@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import sys
 
+import nbformat
 import pytest
-from pybtex.database import parse_file
+from pybtex.database import parse_file, parse_string
 
 from conftest import ROOT
 
@@ -106,3 +107,73 @@ def test_share_of_rows_citing_a_primary_publisher(capsys):
               "publisher's own page")
     assert not any(r["tiers"]["blocked"] for r in reports)
     assert primary / total >= PRIMARY_FLOOR, f"only {primary / total:.1%} of data rows cite a primary publisher"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The course text cites no source whose address was withheld
+# ---------------------------------------------------------------------------------------------------------------
+
+CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+#: Fields that let a reader find a work without an address: a printed work's publisher, journal or
+#: institution, or a named document (`howpublished`, such as a UN document symbol).
+DOCUMENT_FIELDS = ("howpublished", "journal", "publisher", "institution", "school", "booktitle", "doi")
+
+
+def course_text() -> dict[str, str]:
+    """The prose of the course: the markdown cells of every chapter notebook and every page under book/."""
+    texts = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        texts[path.relative_to(ROOT).as_posix()] = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for path in sorted((ROOT / "book").rglob("*.md")):
+        texts[path.relative_to(ROOT).as_posix()] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def cited_keys(texts: dict[str, str]) -> dict[str, set[str]]:
+    """Each key cited with a {cite} role, and the files that cite it."""
+    uses: dict[str, set[str]] = {}
+    for name, text in texts.items():
+        for group in CITE_ROLE.findall(text):
+            for key in filter(None, (k.strip() for k in group.split(","))):
+                uses.setdefault(key, set()).add(name)
+    return uses
+
+
+def withheld(entry) -> str:
+    """Why a reader could not find this source ('' if they can)."""
+    fields = entry.fields
+    if "blocked host" in fields.get("note", ""):
+        return "only copy on a blocked host, address withheld"
+    if not (fields.get("url") or fields.get("via") or any(fields.get(f) for f in DOCUMENT_FIELDS)):
+        return "no address, no copy and no document named"
+    return ""
+
+
+def withheld_citations(texts: dict[str, str], bib) -> dict[str, tuple[str, list[str]]]:
+    return {key: (why, sorted(files)) for key, files in sorted(cited_keys(texts).items())
+            if key in bib and (why := withheld(bib[key]))}
+
+
+def test_the_withheld_check_finds_a_cited_entry_without_address():
+    fake = parse_string("""
+        @online{gone, author = {{X}}, title = {T}, year = {2020},
+                note = {The only copy found (a.example) is on a blocked host (x); the address is withheld.}}
+        @online{bare, author = {{Y}}, title = {T}, year = {2020}}
+        @online{unsym, author = {{UN}}, title = {T}, year = {1983}, howpublished = {UN document S/RES/1 (1983)}}
+        @online{fine, author = {{Z}}, title = {T}, year = {2020}, url = {https://www.nato.int/a}}
+        @book{printed, author = {A. Author}, title = {B}, publisher = {P}, year = {1999}}
+    """, "bibtex").entries
+    texts = {"book/a.md": "See {cite:p}`gone,fine` and {cite:t}`printed`.",
+             "notebooks/x.ipynb": "{cite:p}`bare` {cite:p}`unsym` {cite:p}`gone`"}
+    found = withheld_citations(texts, fake)
+    assert found == {"bare": ("no address, no copy and no document named", ["notebooks/x.ipynb"]),
+                     "gone": ("only copy on a blocked host, address withheld", ["book/a.md", "notebooks/x.ipynb"])}
+
+
+def test_the_course_text_cites_no_withheld_source():
+    texts = course_text()
+    assert len(texts) > 20 and sum(len(v) for v in cited_keys(texts).values()) > 500, "the course text was not read"
+    found = withheld_citations(texts, BIB)
+    assert not found, "the course text cites sources whose address was withheld:\n" + "\n".join(
+        f"  {key}: {why}; cited in {', '.join(files)}" for key, (why, files) in found.items())
