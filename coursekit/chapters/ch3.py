@@ -749,11 +749,13 @@ def intentions_figure():
                alt.Tooltip("answer:N", title="Answer"), alt.Tooltip("pct:Q", title="Share (%)"),
                alt.Tooltip("note:N", title="Note")]
     panels = []
-    for panel in dict.fromkeys(rows["panel"]):
+    names = list(dict.fromkeys(rows["panel"]))
+    for panel in names:
         part = rows[rows["panel"] == panel]
         base = alt.Chart(part)
+        x_title = "Share of respondents (%)" if panel == names[-1] else None  # named once, under the last panel
         bars = base.mark_bar(size=12, yOffset=7).encode(
-            x=alt.X("pct:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100])), y=y,
+            x=alt.X("pct:Q", title=x_title, scale=alt.Scale(domain=[0, 100])), y=y,
             color=colour, tooltip=tooltip)
         text = base.mark_text(align="left", baseline="bottom", yOffset=-1).encode(x=alt.datum(0), y=y, text="text:N")
         panels.append(alt.layer(bars, text).properties(
