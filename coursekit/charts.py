@@ -416,11 +416,13 @@ def _plot_height(spec: dict, datasets: dict, data=None) -> float:
         return title + _plot_height(spec["spec"], datasets, data) + 20  # one row; the page scales it by rows
     height = spec.get("height")
     has_x = False
+    x_titled = False
     for unit, _d, _f in _units(spec, data):
         enc = unit.get("encoding", {}) or {}
         x = enc.get("x")
         if isinstance(x, dict) and x.get("axis", {}) is not None and (x.get("field") or x.get("aggregate")):
             has_x = True
+            x_titled = x_titled or (x.get("title", "") is not None and (x.get("axis") or {}).get("title", "") is not None)
         if height is None:
             height = unit.get("height")
         if isinstance(height, dict) and "step" in height:
@@ -430,7 +432,7 @@ def _plot_height(spec: dict, datasets: dict, data=None) -> float:
                 height = height["step"] * n
     if not isinstance(height, (int, float)):
         height = 300 if not isinstance(height, dict) else 20 * 10
-    return title + height + (_AXIS_H if has_x else 8)
+    return title + height + ((_AXIS_H if x_titled else _AXIS_H - 16) if has_x else 8)
 
 
 def layout_hints(spec: dict) -> dict:
