@@ -135,9 +135,10 @@ def _chart_texts(spec, out: set[str]) -> set[str]:
     return out
 
 
-def test_every_chapter_chart_is_drawn_in_the_course_pdf_and_solution_charts_for_instructors():
-    course, instructor = flat(text("course")), flat(text("instructor"))
-    checked = {"course": 0, "instructor": 0}
+def test_every_chapter_chart_is_drawn_in_the_course_pdf():
+    # Solutions are text and code (coursekit/render.py), so every chapter chart belongs in the course PDF.
+    course = flat(text("course"))
+    checked = 0
     missing = []
     for page in CHAPTERS:
         soup = _page(page)
@@ -147,14 +148,10 @@ def test_every_chapter_chart_is_drawn_in_the_course_pdf_and_solution_charts_for_
             own = [flat(t) for t in _chart_texts(spec, set()) if len(t) >= 6 and flat(t) not in prose]
             if not own:
                 continue
-            in_solution = script.find_parent(class_="ck-solution") is not None
-            pdf, content = ("instructor", instructor) if in_solution else ("course", course)
-            checked[pdf] += 1
-            if not any(t in content for t in own):
-                missing.append(f"{pdf}: {page}: {spec.get('description', '')[:60]!r} ({own[:3]})")
-            if in_solution:
-                assert not any(t in course for t in own), f"{page}: a solution's chart is in the course PDF"
-    assert checked["course"] >= 10 and checked["instructor"] >= 1, checked
+            checked += 1
+            if not any(t in course for t in own):
+                missing.append(f"{page}: {spec.get('description', '')[:60]!r} ({own[:3]})")
+    assert checked >= 10, checked
     assert not missing, missing
 
 
@@ -165,8 +162,20 @@ def test_charts_are_vectors_not_images():
         assert images <= 2, f"{name}: {images} raster images; charts must print as vectors"
 
 
+def _squash(s: str) -> str:
+    """No whitespace at all: the page's inline code ("`gas_corridors`, column") and the PDF's line breaks space
+    text differently."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+def body(name: str) -> str:
+    """The PDF's text without its page footers, so that a solution running onto the next page reads on."""
+    return "\n".join(re.sub(r"\n[^\n]*Page \d+ of \d+\s*$", "", t) for t in page_texts(name))
+
+
 def test_exercises_print_without_solutions_and_the_instructor_pdf_has_them():
     course, instructor = flat(text("course")), flat(text("instructor"))
+    course_squashed, instructor_squashed = _squash(body("course")), _squash(body("instructor"))
     items, titles = 0, Counter()
     for page in CHAPTERS:
         soup = _page(page)
@@ -175,9 +184,9 @@ def test_exercises_print_without_solutions_and_the_instructor_pdf_has_them():
             titles.update(flat(t.get_text()) for t in box.select(".ck-solution-title"))
             title = box.select_one(".ck-solution-title")
             title and title.decompose()
-            first = flat(box.get_text(" "))[:50]
-            assert first and first not in course, f"{page}: an item's solution is printed in the course PDF: {first!r}"
-            assert first in instructor, f"{page}: an item's solution is missing from the instructor PDF: {first!r}"
+            first = _squash(box.get_text())[:50]
+            assert first and first not in course_squashed, f"{page}: an item's solution is printed in the course PDF: {first!r}"
+            assert first in instructor_squashed, f"{page}: an item's solution is missing from the instructor PDF: {first!r}"
     assert items >= 20 and titles["Solution"] >= 20, (items, titles)
     for title, count in titles.items():  # "Solution", "Model answer", ...: one for each item that has it
         assert instructor.count(title) >= count, f"the instructor PDF has fewer {title!r} than the book's items"
