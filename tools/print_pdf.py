@@ -172,10 +172,10 @@ PREPARE_JS = r"""
   drop("a.headerlink, script, noscript, template, button, .copybtn, .toggle-button, .vega-actions, details.hide.above-input");
   copy.querySelectorAll(".toggle-hidden").forEach(e => e.classList.remove("toggle-hidden"));
   copy.querySelectorAll("details").forEach(d => d.setAttribute("open", ""));
-  const solutions = "div.solution, .ck-solution, .cell.tag_solution";
+  // An item's answer key (script.ck-key) is dropped with every script above.
+  const solutions = ".ck-solution, .cell.tag_solution";
   if (mode === "student" || mode === "brief") {
     drop(solutions);
-    copy.querySelectorAll("[data-key]").forEach(e => e.removeAttribute("data-key"));
   } else {
     copy.querySelectorAll(solutions).forEach(s => {
       s.removeAttribute("hidden");
@@ -217,24 +217,11 @@ PREPARE_JS = r"""
     const h1 = document.createElement("h1");
     h1.textContent = "Answers: " + (title ? title.textContent.trim() : document.title);
     out.appendChild(h1);
-    const items = [];
-    page.querySelectorAll("div.solution").forEach(sol => {
-      const link = sol.querySelector(".admonition-title a[href^='#']");
-      const ex = link ? page.querySelector("#" + CSS.escape(decodeURIComponent(link.getAttribute("href").slice(1)))) : null;
-      if (ex) items.push(ex.cloneNode(true));
-      items.push(sol.cloneNode(true));
-    });
-    page.querySelectorAll(".ck-item").forEach(item => items.push(itemAnswer(item.cloneNode(true))));
+    const items = [...page.querySelectorAll(".ck-item")].map(item => itemAnswer(item.cloneNode(true)));
     if (items.length) {
       const h2 = document.createElement("h2"); h2.textContent = "Exercises, questions and solutions"; out.appendChild(h2);
       items.forEach(i => out.appendChild(i));
-    }
-    const quizzes = [...page.querySelectorAll("form.ck-quiz")];
-    if (quizzes.length) {
-      const h2 = document.createElement("h2"); h2.textContent = "Quiz answers"; out.appendChild(h2);
-      quizzes.forEach(q => out.appendChild(quizAnswers(q)));
-    }
-    if (!items.length && !quizzes.length) {
+    } else {
       const p = document.createElement("p"); p.textContent = "This chapter has no exercises or quiz."; out.appendChild(p);
     }
     return out;
@@ -273,35 +260,6 @@ PREPARE_JS = r"""
     if (note.children.length) (item.querySelector(".ck-answer") || item.lastElementChild).after(note);
     item.querySelectorAll("input[type=text], textarea, select").forEach(i => i.disabled = true);
     return item;
-  }
-
-  function quizAnswers(form) {
-    const q = form.cloneNode(true);
-    q.querySelectorAll("fieldset.ck-q").forEach(fs => {
-      const box = fs.querySelector(".ck-options");
-      if (!box || !box.dataset.key) return;
-      const key = JSON.parse(box.dataset.key);
-      const note = document.createElement("p");
-      note.className = "ck-print-answer";
-      if (box.dataset.kind === "choice") {
-        const labels = [...box.querySelectorAll("label.ck-option")];
-        key.forEach((opt, i) => {
-          if (!labels[i]) return;
-          if (opt.ok) { labels[i].classList.add("ck-print-right"); labels[i].insertAdjacentText("afterbegin", "✓ "); }
-          if (opt.why) { const why = document.createElement("span"); why.className = "ck-print-why"; why.textContent = " — " + opt.why; labels[i].appendChild(why); }
-        });
-        note.textContent = "";
-      } else {
-        const unit = box.querySelector(".ck-unit");
-        const tol = Number(key.tol) ? ` (accepted within ±${key.tol})` : " (exactly)";
-        note.textContent = `Answer: ${key.answer}${unit ? " " + unit.textContent : ""}${tol}. ${key.why || ""}`;
-      }
-      if (note.textContent) fs.appendChild(note);
-      box.removeAttribute("data-key");
-    });
-    q.querySelectorAll("input[type=text]").forEach(i => (i.closest("label") || i).remove());
-    q.querySelectorAll(".ck-unit").forEach(u => u.remove());
-    return q;
   }
 
   function briefOnly(page, keep) {

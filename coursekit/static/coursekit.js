@@ -1,6 +1,6 @@
 /* Course site behaviour: draw charts from the specs in the page, keep their data
- * tables current, and run the self-check quizzes. Everything happens in the
- * reader's browser; nothing is sent anywhere and nothing is stored.
+ * tables current, and fix a few theme controls (self-check items are items.js).
+ * Everything happens in the reader's browser; nothing is sent anywhere and nothing is stored.
  *
  * Charts are drawn lazily: the vega libraries (served by the site itself) are
  * loaded when the first chart nears the viewport, and a chart whose spec is a
@@ -672,47 +672,6 @@
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   window.addEventListener("beforeprint", function () { drawAll(); });
 
-  /* ------------------------------------------------------------------ quizzes */
-  function gradeQuestion(fieldset) {
-    var box = fieldset.querySelector(".ck-options");
-    var out = fieldset.querySelector(".ck-qfeedback");
-    var key = JSON.parse(box.getAttribute("data-key"));
-    var ok = false, why = "";
-    if (box.getAttribute("data-kind") === "choice") {
-      var picked = fieldset.querySelector("input[type=radio]:checked");
-      if (!picked) { out.textContent = "Choose one of the options first."; out.className = "ck-qfeedback"; return; }
-      var opt = key[Number(picked.value)];
-      ok = opt.ok; why = opt.why || "";
-    } else {
-      var raw = fieldset.querySelector("input[type=text]").value.trim().replace(",", ".").replace(/%$/, "");
-      var value = Number(raw);
-      if (raw === "" || !isFinite(value)) {
-        out.textContent = "Type a number, such as 3.5 (no units or separators).";
-        out.className = "ck-qfeedback"; return;
-      }
-      ok = Math.abs(value - key.answer) <= key.tol;
-      why = (ok ? "" : (value > key.answer ? "That is too high. " : "That is too low. ")) + (key.why || "");
-    }
-    out.textContent = (ok ? "✓ Correct. " : "✗ Not quite. ") + why;
-    out.className = "ck-qfeedback " + (ok ? "ck-right" : "ck-wrong");
-  }
-
-  function wireQuizzes() {
-    document.querySelectorAll("form.ck-quiz").forEach(function (form) {
-      if (form.dataset.wired) return;
-      form.dataset.wired = "yes";
-      form.addEventListener("submit", function (ev) { ev.preventDefault(); });
-      form.querySelectorAll("fieldset.ck-q").forEach(function (fs) {
-        fs.querySelector("button.ck-check").addEventListener("click", function () { gradeQuestion(fs); });
-        fs.querySelectorAll("input[type=text]").forEach(function (input) {
-          input.addEventListener("keydown", function (ev) {
-            if (ev.key === "Enter") { ev.preventDefault(); gradeQuestion(fs); }
-          });
-        });
-      });
-    });
-  }
-
   /* ------------------------------------------------------------------ theme fixes */
   /* The theme's search buttons show "Search Ctrl+K" but are labelled "Search" (a
    * label/content mismatch for speech users), and its colour-mode button holds
@@ -768,7 +727,7 @@
     });
   }
 
-  function init() { fixThemeLabels(); fixSidebarToggles(); setUp(); wireQuizzes(); }
+  function init() { fixThemeLabels(); fixSidebarToggles(); setUp(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
   window.addEventListener("load", function () { fixThemeLabels(); setUp(); });
