@@ -377,6 +377,19 @@ def _cache_folder(app) -> Path | None:
     return Path(os.path.abspath(app.config.nb_execution_cache_path or ".jupyter_cache"))
 
 
+def ensure_cache(folder: Path) -> None:
+    """Create the execution cache's database here, in the main process, before Sphinx reads in parallel.
+
+    Otherwise, on a cold build, the reading processes each find no database and create its tables at the same
+    moment, and one of them fails ("table settings already exists").
+    """
+    if not (folder / "global.db").is_file():
+        from jupyter_cache import get_cache
+
+        folder.mkdir(parents=True, exist_ok=True)
+        get_cache(str(folder)).get_cache_limit()  # opening it creates the tables
+
+
 def _drop_cache_records(folder: Path, paths: set[Path]) -> list[int]:
     """Remove the execution-cache records of these notebooks; return the ids removed."""
     if not (folder / "global.db").is_file():
@@ -441,6 +454,8 @@ def _notebook_dependencies(app, env, added, changed, removed):
     env.coursebuild_deps = current
 
     folder = _cache_folder(app)
+    if folder is not None:
+        ensure_cache(folder)
     if folder is not None:  # the cache's own record of the digest each notebook's outputs were made with
         made_with = _read_json(folder / CACHE_DEPS_FILE)
         stale = {Path(now["path"]) for now in current.values() if made_with.get(now["path"]) != now["digest"]}

@@ -229,3 +229,25 @@ def test_incremental_builds_of_a_small_book(tmp_path):
     code, out = build(book)
     assert code == 0, out[-3000:]
     assert "fixed" in (site / "intro.html").read_text()
+
+
+def test_a_cold_execution_cache_is_created_once_before_parallel_reading(tmp_path):
+    """Two reading processes that each find no cache database create its tables at once and one fails; the
+    build creates it first. Opening it again, from two processes at the same moment, then works."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from coursebuild.sphinxext import ensure_cache
+
+    folder = tmp_path / "cache"
+    ensure_cache(folder)
+    assert (folder / "global.db").is_file()
+    with ProcessPoolExecutor(2) as pool:
+        limits = list(pool.map(_cache_limit, [str(folder)] * 4))
+    assert len(set(limits)) == 1
+    ensure_cache(folder)  # an existing cache is left as it is
+
+
+def _cache_limit(folder: str) -> int:
+    from jupyter_cache import get_cache
+
+    return get_cache(folder).get_cache_limit()
