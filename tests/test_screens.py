@@ -1,5 +1,6 @@
 """The built book on every screen: every page of _toc.yml on a phone (390×844, touch) and a laptop (1280×900),
-in light and dark mode, one page load each doing every check:
+in light and dark mode (one load per page and size, switched between the modes as the theme's button does),
+doing every check:
 
 * the page loads cleanly, from this site only (no other host, no failed request, no console error);
 * nothing scrolls sideways, and every drawn chart fits its text column;
@@ -74,7 +75,8 @@ def draw_all(w) -> None:
 
 
 def run_axe(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
@@ -128,21 +130,54 @@ def check_phone_navigation(w) -> list[str]:
     return problems
 
 
+# What the theme's own switch does (pydata-sphinx-theme's setTheme), so one page load serves both modes.
+SET_MODE = """mode => {
+    document.documentElement.dataset.mode = mode;
+    document.documentElement.dataset.theme = mode;
+    localStorage.setItem("mode", mode); localStorage.setItem("theme", mode);
+}"""
+#: The charts have been drawn again in the page's theme (coursekit.js redraws them when it changes).
+REDRAWN_JS = """mode => [...document.querySelectorAll('div.ck-vega')]
+    .every(d => d.dataset.drawn !== 'yes' || d._ckTheme === mode)"""
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("page", PAGES)
-def test_page_on_every_screen(page, size, mode, watch, site_url):
+def test_page_on_every_screen(page, size, watch, site_url):
+    """One load per page and size, checked in both modes: a phone opens the page dark and switches it to light,
+    a laptop the other way round, so both the first paint and the switch are seen in each mode."""
     assert AXE.exists(), "axe-core is fetched by `npm ci` (package.json)"
+    modes = MODES[::-1] if size == "phone" else MODES
     w = watch(**SIZES[size])
-    open_page(w, site_url, page, mode)
+    open_page(w, site_url, page, modes[0])
     draw_all(w)
+    problems = []
+    for mode in modes:
+        if mode != modes[0]:
+            w.page.evaluate(SET_MODE, mode)
+            w.page.wait_for_function(REDRAWN_JS, arg=mode, timeout=30_000)
+            # Colours change with CSS transitions: measure contrast once they have ended.
+            w.page.evaluate("() => Promise.all(document.getAnimations()"
+                            ".filter(a => a instanceof CSSTransition).map(a => a.finished))")
+        problems += [f"({mode}) {p}" for p in _check_screen(w, page, size, mode)]
+    if size == "phone":
+        problems += check_phone_navigation(w)
+    if w.external:
+        problems.append(f"requested other hosts: {w.external}")
+    if w.failed:
+        problems.append(f"failed requests: {w.failed}")
+    if w.console_errors:
+        problems.append(f"console errors: {w.console_errors}")
+    assert not problems, f"{page} ({size}):\n- " + "\n- ".join(problems)
+
+
+def _check_screen(w, page: str, size: str, mode: str) -> list[str]:
     facts = w.page.evaluate(FACTS_JS)
     if SCREENS:
         folder = Path(SCREENS)
         folder.mkdir(parents=True, exist_ok=True)
         w.page.screenshot(path=str(folder / f"{page.replace('/', '__')}-{size}-{mode}.png"), full_page=True)
-
     problems = []
     if facts["theme"] != mode:
         problems.append(f"the page shows the {facts['theme']} theme, not {mode}")
@@ -164,15 +199,7 @@ def test_page_on_every_screen(page, size, mode, watch, site_url):
     if bool(vendor_requests(w)) != has_charts:
         problems.append("loads the chart libraries without a chart" if not has_charts else "charts but no chart libraries")
     problems += [f"axe: {v}" for v in run_axe(w.page)]
-    if size == "phone":
-        problems += check_phone_navigation(w)
-    if w.external:
-        problems.append(f"requested other hosts: {w.external}")
-    if w.failed:
-        problems.append(f"failed requests: {w.failed}")
-    if w.console_errors:
-        problems.append(f"console errors: {w.console_errors}")
-    assert not problems, f"{page} ({size}, {mode}):\n- " + "\n- ".join(problems)
+    return problems
 
 
 @pytest.mark.browser

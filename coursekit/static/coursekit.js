@@ -358,11 +358,18 @@
     return div.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   }
 
+  /* The drawing being made: during a redraw the previous one stays in place (hidden behind it) until the new
+   * one is ready, so the first match would be the old drawing. */
+  function newestDrawing(div) {
+    var all = div.querySelectorAll(".ck-vega-chart svg");
+    return all.length ? all[all.length - 1] : null;
+  }
+
   /* A composition has no container width: narrow its plots (the shared "width" signal of a concatenation,
    * "child_width" of a facet) until the drawing fits. */
   function fitComposite(div, view, spec) {
     var width = available(div);
-    var svg = div.querySelector(".ck-vega-chart svg");
+    var svg = newestDrawing(div);
     var tries = 0;
     var names = ["child_width", "width"].filter(function (n) {
       try { return typeof view.signal(n) === "number"; } catch (e) { return false; }
@@ -385,7 +392,7 @@
   function fitOverhang(div, view) {
     var avail = available(div), start = view.padding(), most = Math.round(avail * 0.35), tries = 0;
     function step() {
-      var svg = div.querySelector(".ck-vega-chart svg");
+      var svg = newestDrawing(div);
       if (!svg || tries++ > 3) return Promise.resolve();
       var box = svg.getBoundingClientRect(), left = 0, right = 0;
       svg.querySelectorAll("text").forEach(function (t) {
