@@ -98,6 +98,9 @@ def load_page(browser, url: str) -> dict:
         facts = page.evaluate(PAGE_FACTS_JS)
         drawn_ms = None
         if facts["charts"]:
+            # Charts are drawn as the reader nears them; ask for all of them at once, as a reader who scrolls
+            # straight through the page would (the phone section times the first chart on a slow network).
+            page.evaluate("() => window.coursekit && window.coursekit.drawAll()")
             try:
                 drawn_ms = page.wait_for_function("() => window.__ckDrawn", timeout=30_000).json_value()
             except PlaywrightTimeout:
