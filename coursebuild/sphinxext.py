@@ -289,6 +289,14 @@ class _Facts:
     def __init__(self, chapter: str):
         self.chapter = chapter
 
+    # Sphinx compares the configuration with the last build's and reads every page again when it differs:
+    # two substitutions for the same chapter are the same setting (the values are read when a page is).
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Facts) and other.chapter == self.chapter
+
+    def __hash__(self) -> int:
+        return hash(("_Facts", self.chapter))
+
     def __getattr__(self, name: str) -> str:
         from coursekit.content import _show_value, fact
 
@@ -317,14 +325,30 @@ _SUBSTITUTION = re.compile(r"\{\{\s*(?:study|ch\d)\.")
 
 
 def _fact_pages(app, env, added, changed, removed):
-    """Pages that quote facts or study times are re-read on every build: their figures come from the data,
-    the content files and the notebooks, which Sphinx does not track. They are few and fast to read."""
+    """Pages that quote facts or study times are re-read when what those come from changed: the data, the
+    content files, the chapter modules and the notebooks (study time counts their words), which Sphinx does
+    not track for a markdown page."""
+    digest = _facts_digest(Path(app.srcdir))
+    if getattr(env, "coursekit_facts_digest", None) == digest:
+        return []
+    env.coursekit_facts_digest = digest
     pages = []
     for docname in env.found_docs:
         path = Path(env.doc2path(docname))
         if path.suffix == ".md" and path.exists() and _SUBSTITUTION.search(path.read_text(encoding="utf-8")):
             pages.append(docname)
     return pages
+
+
+def _facts_digest(root: Path) -> str:
+    from coursekit.data import fingerprint
+
+    h = hashlib.sha256(fingerprint().encode())
+    files = [*sorted((root / "notebooks").glob("*.yml")), *sorted((root / "notebooks").glob("*.ipynb")),
+             *sorted((root / "coursekit").rglob("*.py"))]
+    for path in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def _config_inited(app, config):

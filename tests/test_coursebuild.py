@@ -251,3 +251,22 @@ def _cache_limit(folder: str) -> int:
     from jupyter_cache import get_cache
 
     return get_cache(folder).get_cache_limit()
+
+
+def test_pages_quoting_facts_are_read_again_only_when_their_sources_change(tmp_path):
+    from coursebuild.sphinxext import _facts_digest
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "coursekit").mkdir()
+    (tmp_path / "notebooks" / "01_x.yml").write_text("a: 1\n")
+    (tmp_path / "notebooks" / "01_x.ipynb").write_text("{}")
+    (tmp_path / "coursekit" / "ch1.py").write_text("FACTS = {}\n")
+    (tmp_path / "README.md").write_text("x\n")
+    before = _facts_digest(tmp_path)
+    (tmp_path / "README.md").write_text("y\n")
+    assert _facts_digest(tmp_path) == before, "an edit no fact depends on must not re-read the fact pages"
+    for name in ("notebooks/01_x.yml", "notebooks/01_x.ipynb", "coursekit/ch1.py"):
+        path = tmp_path / name
+        path.write_text(path.read_text() + "\n")
+        assert _facts_digest(tmp_path) != before, f"an edit of {name} must re-read the fact pages"
+        before = _facts_digest(tmp_path)
