@@ -256,23 +256,28 @@ class Explorer:
         """The book's chart at one setting (its inputs set to it, holding only that setting's rows), and the
         clamped values."""
         vals = self.clamp(**values)
-        ready = self._prepare()
+        return self._live_spec(vals, self._prepare()), vals
+
+    def _key(self, vals: dict) -> tuple:
+        return tuple(vals[n] for n in self._names)
+
+    def _live_spec(self, vals: dict, ready: dict) -> dict:
         spec = copy.deepcopy(ready["skeleton"])
         for p in _walk_params(spec):
             name = str(p.get("name", ""))
             if name.startswith("p_") and name[2:] in vals:
                 p["value"] = vals[name[2:]]
-        key = tuple(vals[n] for n in self._names)
-        spec["datasets"] = {**ready["datasets"], **ready["empty"], **ready["rows"].get(key, {})}
-        return spec, vals
+        spec["datasets"] = {**ready["datasets"], **ready["empty"], **ready["rows"].get(self._key(vals), {})}
+        return spec
 
     def render(self, **values) -> tuple[dict, str]:
         """One live redraw: the chart bundle and a status line, never an exception."""
         try:
-            spec, vals = self.live_spec(**values)
+            vals, ready = self.clamp(**values), self._prepare()  # one look at data/ per move
+            spec = self._live_spec(vals, ready)
             status = ""
             if self.summary:
-                frame = self._prepare()["frames"].get(tuple(vals[n] for n in self._names))
+                frame = ready["frames"].get(self._key(vals))
                 frame = self.model(**vals) if frame is None else frame
                 status = f'<p class="ck-status" aria-live="polite">{html.escape(self.summary(frame))}</p>'
             return {VEGALITE_MIME: spec, "text/plain": self.description}, status
