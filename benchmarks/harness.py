@@ -11,15 +11,21 @@ Notebooks and explorers are found with :mod:`coursebuild.discover`, as the tests
 
 from __future__ import annotations
 
+import gzip
+import http.server
 import importlib
+import io
 import json
 import os
 import platform
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +36,60 @@ SEED = 20260101
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The built site, served locally
+# ---------------------------------------------------------------------------------------------------------------
+
+#: Text types a web server compresses; fonts and images are already compressed.
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".xml", ".map", ".ipynb", ".md", ".bib")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class GzipHandler(_QuietHandler):
+    """Static files, with text compressed with gzip when the browser accepts it (as a web host serves them)."""
+
+    cache: dict = {}
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        key = (str(path), path.stat().st_mtime_ns)
+        body = self.cache.get(key)
+        if body is None:
+            body = self.cache[key] = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextmanager
+def serve(site: Path = SITE, compress: bool = False):
+    """The built site on 127.0.0.1: as `make serve` serves it, or gzip-compressed as a web host would."""
+    handler = GzipHandler if compress else _QuietHandler
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 
 
 @dataclass

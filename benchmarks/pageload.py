@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import http.server
 import statistics
-import threading
-from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,6 +18,7 @@ from benchmarks.harness import (
     Section,
     kilobytes,
     log,
+    serve,
     verdict,
 )
 from coursebuild.discover import toc_files
@@ -51,25 +48,6 @@ PAGE_FACTS_JS = """() => ({
   largestSpec: Math.max(0, ...[...document.querySelectorAll("script.ck-spec")].map(s => s.textContent.length)),
   load: performance.getEntriesByType("navigation")[0].loadEventEnd,
 })"""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve_site():
-    """The built site on 127.0.0.1 (uncompressed, like `make serve`)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(SITE)))
-    port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def load_page(browser, url: str) -> dict:
@@ -216,7 +194,7 @@ def bench_pages(options: Options) -> Section:
     loads = 1 if options.quick else 3
     docs = toc_files(ROOT)
     measured: dict[str, list[dict]] = {}
-    with serve_site() as base, sync_playwright() as p:
+    with serve() as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for doc in docs:

@@ -23,21 +23,16 @@ Functions return rows: ``{"figure", "measured", "target", "verdict", "met", "dat
 from __future__ import annotations
 
 import argparse
-import gzip
-import http.server
 import json
 import statistics
 import sys
-import threading
 import time
-from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import CHROMIUM, SITE, Measurement, Options, Row, Section  # noqa: E402
+from benchmarks.harness import CHROMIUM, SITE, Measurement, Options, Row, Section, serve  # noqa: E402
 from benchmarks.harness import CHROMIUM_ARGS as _ARGS  # noqa: E402
 from coursebuild.discover import toc_files  # noqa: E402
 
@@ -52,53 +47,6 @@ FIRST_CHART_S = 4.0              # time to the first chart on Fast 3G with 4x CP
 #: Chromium's "Fast 3G" (as Lighthouse states it): round-trip latency and throughputs in bytes per second.
 FAST_3G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
 CPU_SLOWDOWN = 4
-
-#: Text types a web server compresses; fonts and images are already compressed.
-COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".xml", ".map", ".ipynb", ".md", ".bib")
-
-
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, with text compressed with gzip when the browser accepts it (as a web host serves them)."""
-
-    cache: dict = {}
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.is_file() and path.suffix in COMPRESSIBLE):
-            return super().send_head()
-        key = (str(path), path.stat().st_mtime_ns)
-        body = self.cache.get(key)
-        if body is None:
-            body = self.cache[key] = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        self.end_headers()
-        import io
-
-        return io.BytesIO(body)
-
-
-@contextmanager
-def serve(site: Path):
-    """The built site on 127.0.0.1, gzip-compressed."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 # Runs before the page's scripts: notes when the first chart holds an svg, and scrolls the first chart into
 # view as soon as the document is parsed.
@@ -216,7 +164,7 @@ def measure(site: Path = SITE, docs: list[str] | None = None, quick: bool = Fals
         docs = toc_files()
     rows = []
     runs = 1 if quick else 3
-    with serve(site) as base, sync_playwright() as p:
+    with serve(site, compress=True) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for doc in docs:
