@@ -57,6 +57,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def wait_until_up(url: str, proc, log: Path, seconds: float, name: str) -> None:
+    """Poll ``url`` until the server ``proc`` answers; fail with the end of its log if it exits or is too slow."""
+    import time
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except Exception:
+            if proc.poll() is not None:
+                pytest.fail(f"{name} exited: {log.read_text()[-3000:]}")
+            time.sleep(0.5)
+    proc.terminate()
+    pytest.fail(f"{name} did not start within {seconds:.0f} s: {log.read_text()[-3000:]}")
+
+
 def chromium_path() -> str:
     for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
         if candidate and Path(candidate).exists():

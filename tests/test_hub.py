@@ -14,8 +14,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
-import urllib.request
 from urllib.parse import urlparse
 
 import fixture_book
@@ -24,7 +22,7 @@ import yaml
 from test_jupyterlab import _wait_idle
 from test_launch import launch_links
 
-from conftest import ROOT, SCREENSHOTS, PageWatch, _free_port
+from conftest import ROOT, SCREENSHOTS, PageWatch, _free_port, wait_until_up
 
 CHP = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -82,18 +80,7 @@ c.JupyterHub.cleanup_servers = True
     proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/hub/api", timeout=2)
-            break
-        except Exception:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterHub exited: {(tmp / 'hub.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail(f"JupyterHub did not start within 90 s: {(tmp / 'hub.log').read_text()[-3000:]}")
+    wait_until_up(f"{url}/hub/api", proc, tmp / "hub.log", 90, "JupyterHub")
     yield url, home, tmp
     proc.terminate()
     try:

@@ -7,12 +7,10 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import ROOT, SCREENSHOTS, PageWatch, _free_port, chapter_notebooks
+from conftest import ROOT, SCREENSHOTS, PageWatch, _free_port, chapter_notebooks, wait_until_up
 
 NOTEBOOKS = chapter_notebooks()
 
@@ -42,18 +40,7 @@ def lab(tmp_path_factory):
     log = open(home / "lab.log", "w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-            break
-        except Exception:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited: {(home / 'lab.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("JupyterLab did not start within 60 s")
+    wait_until_up(f"{url}/api/status?token={token}", proc, home / "lab.log", 60, "JupyterLab")
     yield url, token
     proc.terminate()
     try:
