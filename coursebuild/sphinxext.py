@@ -65,6 +65,11 @@ VENDOR = {
 }
 #: MathJax (SVG output needs no web fonts); Sphinx loads it only on pages with maths.
 MATHJAX = ("mathjax/es5/tex-svg.js", "tex-svg.js")
+#: Fetches the chart libraries after the first paint (requestAnimationFrame runs just before it).
+_PREFETCH_AFTER_PAINT = """
+<script>requestAnimationFrame(function () {{ setTimeout(function () {{ {hrefs}.forEach(function (h) {{
+  var l = document.createElement("link"); l.rel = "preload"; l.as = "script"; l.href = h; document.head.appendChild(l);
+}}); }}, 0); }});</script>"""
 #: Specs longer than this (characters of JSON) are served as files and fetched when needed.
 INLINE_SPEC_LIMIT = 12_000
 CHART_DIR = "ck-charts"
@@ -258,7 +263,13 @@ def _page_scripts(app, pagename, templatename, context, doctree):
         app.add_js_file(None, body="window.CK_GRADING = " + spec.replace("<", "\\u003c") + ";")
         app.add_js_file("grader.js", defer="defer")
         app.add_js_file("items.js", defer="defer")
-    # The chart libraries are not added here: coursekit.js loads them when the first chart nears the viewport.
+    # The chart libraries are not added here: coursekit.js runs them when the first chart nears the viewport.
+    # On a page with charts they are fetched, without being run, once the text has been painted, so that on
+    # a slow connection they download while the phone lays the page out, rather than after it; the text
+    # does not wait for them. Pages without charts never fetch them.
+    if 'class="ck-vega"' in body:
+        hrefs = [context["pathto"]("_static/coursekit-vendor/" + name, 1) for name in VENDOR.values()]
+        context["metatags"] = context.get("metatags", "") + _PREFETCH_AFTER_PAINT.format(hrefs=json.dumps(hrefs))
     _externalise_specs(app, pagename, context)
     # sphinx-thebe declares THEBE_JS_URL in an inline script that is added twice;
     # the second declaration is a console error on every page. Keep one.

@@ -20,11 +20,14 @@ def test_every_toc_page_was_built():
 
 @pytest.mark.site
 def test_heavy_libraries_are_not_in_any_page():
-    """The chart libraries are loaded by coursekit.js when a chart nears the viewport (tests/test_screens.py
-    checks that in the browser), never by a page itself; MathJax only by pages with mathematics."""
+    """No page runs the chart libraries itself: coursekit.js does, when a chart nears the viewport, and only a
+    page with charts names them, to fetch them after its first paint (tests/test_screens.py checks both in
+    the browser). MathJax is loaded only by pages with mathematics."""
     for page in PAGES:
         text = (SITE / f"{page}.html").read_text(encoding="utf-8")
-        assert "coursekit-vendor/vega" not in text, f"{page} loads the chart libraries up front"
+        assert not re.search(r"<script[^>]*src=[^>]*coursekit-vendor/vega", text), f"{page} runs the chart libraries up front"
+        has_charts = 'class="ck-vega"' in text
+        assert ("coursekit-vendor/vega" in text) == has_charts, f"{page}: names the chart libraries={not has_charts}, has charts={has_charts}"
         assert "html-manager" not in text and "embed-amd" not in text, f"{page} loads the ipywidgets manager"
         has_math = 'class="math' in text
         assert ("tex-svg.js" in text) == has_math, f"{page}: MathJax loaded={not has_math}, page has maths={has_math}"
