@@ -65,11 +65,12 @@ VENDOR = {
 }
 #: MathJax (SVG output needs no web fonts); Sphinx loads it only on pages with maths.
 MATHJAX = ("mathjax/es5/tex-svg.js", "tex-svg.js")
-#: Fetches the chart libraries after the first paint (requestAnimationFrame runs just before it).
+#: Fetches the chart libraries after the first paint: a frame callback runs just before a frame is painted,
+#: so the one requested from the first frame's callback runs after the first paint.
 _PREFETCH_AFTER_PAINT = """
-<script>requestAnimationFrame(function () {{ setTimeout(function () {{ {hrefs}.forEach(function (h) {{
+<script>requestAnimationFrame(function () {{ requestAnimationFrame(function () {{ {hrefs}.forEach(function (h) {{
   var l = document.createElement("link"); l.rel = "preload"; l.as = "script"; l.href = h; document.head.appendChild(l);
-}}); }}, 0); }});</script>"""
+}}); }}); }});</script>"""
 #: Specs longer than this (characters of JSON) are served as files and fetched when needed.
 INLINE_SPEC_LIMIT = 12_000
 CHART_DIR = "ck-charts"
