@@ -1,6 +1,6 @@
 # Europe, Türkiye and the new security order: build and test the course.
 #   make book       set up (.venv, npm packages) and build the site into _build/html (incremental)
-#   make test       set up, build, print, then run every test
+#   make test       set up, build, then run every test (printing the course is one of them)
 #   make test-fast  for authors: the unit, content and data checks (no build, no browser; about a minute)
 #   make pdf        print the built course to _build/pdf/ (after make book)
 #   make schedule START=2027-02-15 [WEEKS=7|14]   the term plan as a calendar (.ics)
@@ -17,7 +17,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 START ?=
 WEEKS ?= 14
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 
 .PHONY: lms book test test-fast lab serve student bench screens lint sources clean setup check-venv browser pdf schedule
 .DEFAULT_GOAL := book
@@ -59,11 +59,14 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "make: apt-get install chromium failed"; exit 1; }; \
 	  else echo "make: the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)"; exit 1; fi; fi
 
-# Test files run in parallel (pytest-xdist), each file on one worker, so a file's shared set-up (a notebook's
-# kernel session, JupyterLab, the served site and Chromium) runs once. (--dist loadgroup would be finer, but
-# pytest-xdist 3.8 ignores xdist_group marks with pytest 9.2: pytest-dev/pytest-xdist#1386.)
-test: book browser pdf
-	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+# Tests run in parallel (pytest-xdist) on three workers, more than the two cores because much of the suite waits
+# on kernels, servers and browsers. Each file, or each test class, stays on one worker (--dist loadscope), so
+# its shared set-up (a notebook's kernel session, JupyterLab, the served site and Chromium) runs once; the page
+# checks of tests/test_screens.py are split into classes to spread them. (--dist loadgroup would be finer, but
+# pytest-xdist 3.8 ignores xdist_group marks with pytest 9.2: pytest-dev/pytest-xdist#1386.) The course is
+# printed inside the suite (tests/test_print.py), beside the other tests, unless `make pdf` printed this build.
+test: book browser
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 test-fast: setup
 	@$(PY) -m pytest -m "not (slow or site or browser or lab)"

@@ -65,12 +65,24 @@ VENDOR = {
 }
 #: MathJax (SVG output needs no web fonts); Sphinx loads it only on pages with maths.
 MATHJAX = ("mathjax/es5/tex-svg.js", "tex-svg.js")
-#: Fetches the chart libraries after the first paint: a frame callback runs just before a frame is painted,
-#: so the one requested from the first frame's callback runs after the first paint.
+#: Fetches the chart libraries once the page's first text has been painted (the browser's own paint timing);
+#: where that is not available, once the page has loaded.
 _PREFETCH_AFTER_PAINT = """
-<script>requestAnimationFrame(function () {{ requestAnimationFrame(function () {{ {hrefs}.forEach(function (h) {{
-  var l = document.createElement("link"); l.rel = "preload"; l.as = "script"; l.href = h; document.head.appendChild(l);
-}}); }}); }});</script>"""
+<script>(function () {{
+  var done = false;
+  function fetchLibraries() {{
+    if (done) return; done = true;
+    {hrefs}.forEach(function (h) {{
+      var l = document.createElement("link"); l.rel = "preload"; l.as = "script"; l.href = h; document.head.appendChild(l);
+    }});
+  }}
+  try {{
+    new PerformanceObserver(function (list, observer) {{
+      if (list.getEntriesByName("first-contentful-paint").length) {{ observer.disconnect(); fetchLibraries(); }}
+    }}).observe({{ type: "paint", buffered: true }});
+  }} catch (e) {{ /* no paint timing */ }}
+  window.addEventListener("load", fetchLibraries);
+}})();</script>"""
 #: Specs longer than this (characters of JSON) are served as files and fetched when needed.
 INLINE_SPEC_LIMIT = 12_000
 CHART_DIR = "ck-charts"

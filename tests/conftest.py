@@ -50,11 +50,29 @@ def chapter_notebooks() -> list[Path]:
     return discover.chapter_notebooks(ROOT)
 
 
+#: The order in which groups of tests start on the parallel workers: the longest first (JupyterLab, notebook
+#: runs and builds, then the browser), so that no long group starts last while the other workers sit idle.
+START_ORDER = ("lab", "slow", "browser", "site")
+
+
+def _scope(item) -> str:
+    """The unit pytest-xdist's --dist loadscope keeps on one worker: the test's class, or else its file."""
+    return item.nodeid.rsplit("::", 1)[0] if item.cls is not None else item.nodeid.split("::", 1)[0]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests that drive Chromium are browser tests, whatever their module says (``make test-fast`` skips them)."""
+    """Tests that drive Chromium are browser tests, whatever their module says (``make test-fast`` skips them);
+    the longest groups of tests are collected first (START_ORDER)."""
     for item in items:
         if {"browser", "watch", "site_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    rank: dict[str, int] = {}
+    for item in items:
+        marks = {m.name for m in item.iter_markers()}
+        own = min((i for i, name in enumerate(START_ORDER) if name in marks), default=len(START_ORDER))
+        rank[_scope(item)] = min(rank.get(_scope(item), own), own)
+    first_seen = {scope: i for i, scope in reversed(list(enumerate(_scope(item) for item in items)))}
+    items.sort(key=lambda item: (rank[_scope(item)], first_seen[_scope(item)]))
 
 
 def wait_until_up(url: str, proc, log: Path, seconds: float, name: str) -> None:

@@ -16,7 +16,8 @@ def open_page(w, site_url, page, mode="light"):
     w.page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
     w.page.goto(f"{site_url}/{page}.html", wait_until="load")
     w.page.wait_for_selector("main#main-content")
-    w.page.evaluate("() => window.coursekit.drawAll()")  # charts are drawn as the reader nears them
+    # Charts are drawn as the reader nears them: draw them all, and wait with a time limit (not in the page).
+    w.page.evaluate("() => { window.coursekit.drawAll(); }")
     w.page.wait_for_function("""() => [...document.querySelectorAll('div.ck-vega')]
         .every(d => d.dataset.drawn === 'yes' || d.dataset.drawn === 'error')""", timeout=60_000)
 

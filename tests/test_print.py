@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import print_pdf  # noqa: E402
 
 PDF = ROOT / "_build" / "pdf"
+# Printing the course, and reading it back, is a build's worth of work (make test-fast leaves it out).
+pytestmark = [pytest.mark.slow, pytest.mark.site]
 CHAPTERS = [p for p in toc_files() if p.startswith("notebooks/")]
 SEMINARS = [p for p in toc_files() if re.fullmatch(r"book/teaching/seminar-\d\d", p)]
 SIMULATION = SITE / "book" / "teaching" / "simulation.html"
@@ -35,7 +37,7 @@ NAVIGATION = ["Skip to main content", "Back to top", "Ctrl+K", "Toggle primary s
 def reader(name: str) -> PdfReader:
     path = PDF / f"{name}.pdf"
     if not path.exists():
-        pytest.fail(f"{path.relative_to(ROOT)} is missing: run 'make pdf' (make test runs it after make book)")
+        pytest.fail(f"{path.relative_to(ROOT)} is missing: run 'make pdf' (make test prints it in tests/test_print.py)")
     if path.stat().st_mtime < (SITE / "index.html").stat().st_mtime:
         pytest.fail(f"{path.relative_to(ROOT)} is older than the built site: run 'make pdf' again")
     return PdfReader(path)
@@ -67,6 +69,22 @@ def _title(page: str) -> str:
 
 ALL_PDFS = ["course", "instructor", *(p.rsplit("/", 1)[1] for p in SEMINARS),
             *(f"simulation-brief-{sid.removeprefix('brief-')}" for sid, _ in BRIEFS)]
+
+
+def _printed_for_this_build() -> bool:
+    built = (SITE / "index.html").stat().st_mtime
+    return all((PDF / f"{n}.pdf").exists() and (PDF / f"{n}.pdf").stat().st_mtime >= built for n in ALL_PDFS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def printed():
+    """Prints the built site as `make pdf` does, unless `make pdf` has already printed this build. `make test`
+    leaves the printing to this module, so that it runs beside the other test files instead of before them."""
+    if not (SITE / "index.html").exists() or _printed_for_this_build():
+        return
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "print_pdf.py")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"make pdf failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
 
 
 def test_every_pdf_is_written():

@@ -69,19 +69,27 @@ def open_page(w, site_url: str, page: str, mode: str) -> None:
 
 
 def draw_all(w) -> None:
-    """Draw every chart, as a reader who scrolls through the page makes them appear."""
-    w.page.evaluate("() => window.coursekit && window.coursekit.drawAll()")
+    """Draw every chart, as a reader who scrolls through the page makes them appear. (Not awaited in the page:
+    a page evaluation has no time limit, and a chart that never settles must fail the test, not hang it.)"""
+    w.page.evaluate("() => { window.coursekit && window.coursekit.drawAll(); }")
     w.page.wait_for_function(DRAWN_JS, timeout=60_000)
+
+
+def settled(w, promise_js: str, seconds: float, what: str):
+    """The value of a promise in the page, or a failure naming what did not finish within the time."""
+    return w.page.evaluate(f"""() => Promise.race([({promise_js})(), new Promise((_, fail) => setTimeout(
+        () => fail(new Error({what!r} + " did not finish within {seconds} s")), {int(seconds * 1000)}))])""")
 
 
 def run_axe(page) -> list[str]:
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
+    result = page.evaluate("""async () => Promise.race([new Promise((_, fail) => setTimeout(
+        () => fail(new Error("axe did not finish within 60 s")), 60000)), (async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
             `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
-    }""")
+    })()])""")
     return result
 
 
@@ -141,10 +149,7 @@ REDRAWN_JS = """mode => [...document.querySelectorAll('div.ck-vega')]
     .every(d => d.dataset.drawn !== 'yes' || d._ckTheme === mode)"""
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("size", list(SIZES))
-@pytest.mark.parametrize("page", PAGES)
-def test_page_on_every_screen(page, size, watch, site_url):
+def check_page_on_every_screen(page, size, watch, site_url):
     """One load per page and size, checked in both modes: a phone opens the page dark and switches it to light,
     a laptop the other way round, so both the first paint and the switch are seen in each mode."""
     assert AXE.exists(), "axe-core is fetched by `npm ci` (package.json)"
@@ -158,8 +163,8 @@ def test_page_on_every_screen(page, size, watch, site_url):
             w.page.evaluate(SET_MODE, mode)
             w.page.wait_for_function(REDRAWN_JS, arg=mode, timeout=30_000)
             # Colours change with CSS transitions: measure contrast once they have ended.
-            w.page.evaluate("() => Promise.all(document.getAnimations()"
-                            ".filter(a => a instanceof CSSTransition).map(a => a.finished))")
+            settled(w, "() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)"
+                       ".map(a => a.finished.catch(() => null)))", 10, "the colour transitions")
         problems += [f"({mode}) {p}" for p in _check_screen(w, page, size, mode)]
     if size == "phone":
         problems += check_phone_navigation(w)
@@ -170,6 +175,38 @@ def test_page_on_every_screen(page, size, watch, site_url):
     if w.console_errors:
         problems.append(f"console errors: {w.console_errors}")
     assert not problems, f"{page} ({size}):\n- " + "\n- ".join(problems)
+
+
+# Every page at both sizes, in three classes of pages taken in turn from _toc.yml: `make test` runs test
+# classes on separate workers (pytest-xdist's --dist loadscope), so the 80 page checks share the machine.
+@pytest.mark.browser
+@pytest.mark.parametrize("size", list(SIZES))
+class TestEveryScreen1:
+    @pytest.mark.parametrize("page", PAGES[0::3])
+    def test_page_on_every_screen(self, page, size, watch, site_url):
+        check_page_on_every_screen(page, size, watch, site_url)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", list(SIZES))
+class TestEveryScreen2:
+    @pytest.mark.parametrize("page", PAGES[1::3])
+    def test_page_on_every_screen(self, page, size, watch, site_url):
+        check_page_on_every_screen(page, size, watch, site_url)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", list(SIZES))
+class TestEveryScreen3:
+    @pytest.mark.parametrize("page", PAGES[2::3])
+    def test_page_on_every_screen(self, page, size, watch, site_url):
+        check_page_on_every_screen(page, size, watch, site_url)
+
+
+def test_the_screen_classes_cover_every_page_once():
+    pages = [p for cls in (TestEveryScreen1, TestEveryScreen2, TestEveryScreen3)
+             for mark in cls.test_page_on_every_screen.pytestmark if mark.name == "parametrize" for p in mark.args[1]]
+    assert sorted(pages) == sorted(PAGES) and len(PAGES) >= 30
 
 
 def _check_screen(w, page: str, size: str, mode: str) -> list[str]:
