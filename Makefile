@@ -61,12 +61,13 @@ browser:
 
 # Tests run in parallel (pytest-xdist) on three workers, more than the two cores because much of the suite waits
 # on kernels, servers and browsers. Each file, or each test class, stays on one worker (--dist loadscope), so
-# its shared set-up (a notebook's kernel session, JupyterLab, the served site and Chromium) runs once; the page
+# its shared set-up (a notebook's kernel session, JupyterLab, the served site and Chromium) runs once, and the
+# groups start in the order tests/conftest.py gives them, the longest first (not by their number of tests); the page
 # checks of tests/test_screens.py are split into classes to spread them. (--dist loadgroup would be finer, but
 # pytest-xdist 3.8 ignores xdist_group marks with pytest 9.2: pytest-dev/pytest-xdist#1386.) The course is
 # printed inside the suite (tests/test_print.py), beside the other tests, unless `make pdf` printed this build.
 test: book browser
-	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 test-fast: setup
 	@$(PY) -m pytest -m "not (slow or site or browser or lab)"

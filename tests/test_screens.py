@@ -163,9 +163,14 @@ def check_page_on_every_screen(page, size, watch, site_url):
             w.page.evaluate(SET_MODE, mode)
             w.page.wait_for_function(REDRAWN_JS, arg=mode, timeout=30_000)
             # Colours change with CSS transitions: measure contrast once they have ended.
-            settled(w, "() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)"
+            # (Only those on elements shown: in a closed disclosure nothing is drawn, so nothing ever ends.)
+            settled(w, "() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition"
+                       " && a.effect && a.effect.target && a.effect.target.checkVisibility({contentVisibilityAuto: true}))"
                        ".map(a => a.finished.catch(() => null)))", 10, "the colour transitions")
-        problems += [f"({mode}) {p}" for p in _check_screen(w, page, size, mode)]
+        # axe on a phone in both modes, and on a laptop in dark mode, where its sidebars show (light-mode
+        # colours do not change with the width: the phone's light-mode run covers them).
+        axe = size == "phone" or mode == "dark"
+        problems += [f"({mode}) {p}" for p in _check_screen(w, page, size, mode, axe)]
     if size == "phone":
         problems += check_phone_navigation(w)
     if w.external:
@@ -209,7 +214,7 @@ def test_the_screen_classes_cover_every_page_once():
     assert sorted(pages) == sorted(PAGES) and len(PAGES) >= 30
 
 
-def _check_screen(w, page: str, size: str, mode: str) -> list[str]:
+def _check_screen(w, page: str, size: str, mode: str, axe: bool = True) -> list[str]:
     facts = w.page.evaluate(FACTS_JS)
     if SCREENS:
         folder = Path(SCREENS)
@@ -235,7 +240,8 @@ def _check_screen(w, page: str, size: str, mode: str) -> list[str]:
     has_charts = bool(facts["charts"])
     if bool(vendor_requests(w)) != has_charts:
         problems.append("loads the chart libraries without a chart" if not has_charts else "charts but no chart libraries")
-    problems += [f"axe: {v}" for v in run_axe(w.page)]
+    if axe:
+        problems += [f"axe: {v}" for v in run_axe(w.page)]
     return problems
 
 
