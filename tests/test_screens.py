@@ -75,22 +75,20 @@ def draw_all(w) -> None:
     w.page.wait_for_function(DRAWN_JS, timeout=60_000)
 
 
-def settled(w, promise_js: str, seconds: float, what: str):
+def settled(page, promise_js: str, seconds: float, what: str):
     """The value of a promise in the page, or a failure naming what did not finish within the time."""
-    return w.page.evaluate(f"""() => Promise.race([({promise_js})(), new Promise((_, fail) => setTimeout(
+    return page.evaluate(f"""() => Promise.race([({promise_js})(), new Promise((_, fail) => setTimeout(
         () => fail(new Error({what!r} + " did not finish within {seconds} s")), {int(seconds * 1000)}))])""")
 
 
 def run_axe(page) -> list[str]:
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => Promise.race([new Promise((_, fail) => setTimeout(
-        () => fail(new Error("axe did not finish within 60 s")), 60000)), (async () => {
+    return settled(page, """async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
             `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
-    })()])""")
-    return result
+    }""", 60, "axe")
 
 
 def vendor_requests(w) -> list[str]:
@@ -164,7 +162,7 @@ def check_page_on_every_screen(page, size, watch, site_url):
             w.page.wait_for_function(REDRAWN_JS, arg=mode, timeout=30_000)
             # Colours change with CSS transitions: measure contrast once they have ended.
             # (Only those on elements shown: in a closed disclosure nothing is drawn, so nothing ever ends.)
-            settled(w, "() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition"
+            settled(w.page, "() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition"
                        " && a.effect && a.effect.target && a.effect.target.checkVisibility({contentVisibilityAuto: true}))"
                        ".map(a => a.finished.catch(() => null)))", 10, "the colour transitions")
         # axe on a phone in both modes, and on a laptop in dark mode, where its sidebars show (light-mode
@@ -183,34 +181,35 @@ def check_page_on_every_screen(page, size, watch, site_url):
 
 
 # Every page at both sizes, in three classes of pages taken in turn from _toc.yml: `make test` runs test
-# classes on separate workers (pytest-xdist's --dist loadscope), so the 80 page checks share the machine.
-@pytest.mark.browser
-@pytest.mark.parametrize("size", list(SIZES))
-class TestEveryScreen1:
-    @pytest.mark.parametrize("page", PAGES[0::3])
+# classes on separate workers (pytest-xdist's --dist loadscope), so the 70 page checks share the machine.
+class EveryScreen:
+    pages: list[str] = []
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize("size", list(SIZES))
     def test_page_on_every_screen(self, page, size, watch, site_url):
         check_page_on_every_screen(page, size, watch, site_url)
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("size", list(SIZES))
-class TestEveryScreen2:
-    @pytest.mark.parametrize("page", PAGES[1::3])
-    def test_page_on_every_screen(self, page, size, watch, site_url):
-        check_page_on_every_screen(page, size, watch, site_url)
+class TestEveryScreen1(EveryScreen):
+    pages = PAGES[0::3]
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("size", list(SIZES))
-class TestEveryScreen3:
-    @pytest.mark.parametrize("page", PAGES[2::3])
-    def test_page_on_every_screen(self, page, size, watch, site_url):
-        check_page_on_every_screen(page, size, watch, site_url)
+class TestEveryScreen2(EveryScreen):
+    pages = PAGES[1::3]
+
+
+class TestEveryScreen3(EveryScreen):
+    pages = PAGES[2::3]
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.cls is not None and issubclass(metafunc.cls, EveryScreen):
+        metafunc.parametrize("page", metafunc.cls.pages)
 
 
 def test_the_screen_classes_cover_every_page_once():
-    pages = [p for cls in (TestEveryScreen1, TestEveryScreen2, TestEveryScreen3)
-             for mark in cls.test_page_on_every_screen.pytestmark if mark.name == "parametrize" for p in mark.args[1]]
+    pages = [p for cls in EveryScreen.__subclasses__() for p in cls.pages]
     assert sorted(pages) == sorted(PAGES) and len(PAGES) >= 30
 
 
