@@ -407,6 +407,8 @@ def test_map_uses_shapes_once_and_no_tiles():
     text = json.dumps({k: v for k, v in spec.items() if k != "$schema"})
     assert '"url"' not in text and "http" not in text  # everything inline: no tile server, no fetched data
     assert text.count('"UA-43"') >= 1
+    shapes = json.dumps(ch4._lookup_text())[1:-1]
+    assert text.count(shapes[:400]) == 1, "the country shapes should be in the chart exactly once"
 
 
 def test_map_layers_change_with_controls():
