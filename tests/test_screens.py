@@ -318,26 +318,33 @@ def test_explorer_table_follows_its_controls(watch, site_url):
 
 @pytest.mark.browser
 def test_chart_libraries_are_fetched_after_the_text_and_run_only_near_a_chart(watch, site_url):
-    """On a phone, a chapter whose first chart is far below the fold fetches the chart libraries only after
-    its text has been painted (so the text never waits for them), and runs them, and draws a chart, only
-    when the reader scrolls towards one. (A page without charts never fetches them: see check_page.)"""
+    """On a phone, a chapter whose first chart is far below the fold fetches the chart libraries only once
+    everything the text needs to be painted (its render-blocking stylesheets) has arrived, so the text never
+    waits for them, and runs them, and draws a chart, only when the reader scrolls towards one. (A page
+    without charts never fetches them: see check_page.)"""
     w = watch(**SIZES["phone"])
     open_page(w, site_url, "notebooks/02_energy_security", "light")
     w.page.wait_for_timeout(800)
     top = w.page.evaluate("document.querySelector('div.ck-vega').getBoundingClientRect().top")
     assert top > 844 + 3000, "test page: its first chart should be more than the libraries' margin (3000 px) down"
-    timing = w.page.evaluate("""() => ({
-        paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
-        fetched: performance.getEntriesByType('resource').filter(e => e.name.includes('/coursekit-vendor/vega'))
-                            .map(e => [e.name.split('/').pop(), e.startTime])})""")
-    assert len(timing["fetched"]) == 3, f"the three chart libraries should be fetched once the text is shown: {timing}"
-    assert timing["paint"] is not None and all(start >= timing["paint"] for _, start in timing["fetched"]), \
-        f"a chart library was requested before the text was first painted: {timing}"
-    assert w.page.evaluate("typeof window.vega === 'undefined' && typeof window.vegaEmbed === 'undefined'"), \
+    timing = w.page.evaluate("""() => {
+        const all = performance.getEntriesByType('resource');
+        return {
+          styles: all.filter(e => e.renderBlockingStatus === 'blocking').map(e => [e.name.split('/').pop(), e.responseEnd]),
+          fetched: all.filter(e => e.name.includes('/coursekit-vendor/vega')).map(e => [e.name.split('/').pop(), e.startTime])};
+        }""")
+    assert sorted(n for n, _ in timing["fetched"]) == ["vega-lite.min.js", "vega.min.js"], \
+        f"the two chart libraries should be fetched once the text can be shown: {timing}"
+    assert any(n.startswith("pydata-sphinx-theme.css") for n, _ in timing["styles"]), \
+        f"test: the theme's stylesheet should be among the render-blocking resources: {timing}"
+    styles_done = max(end for _, end in timing["styles"])
+    assert all(start >= styles_done for _, start in timing["fetched"]), \
+        f"a chart library was requested before the stylesheets the text needs had arrived: {timing}"
+    assert w.page.evaluate("typeof window.vega === 'undefined' && typeof window.vegaLite === 'undefined'"), \
         "the chart libraries ran before any chart was near"
     assert w.page.locator("div.ck-vega[data-drawn]").count() == 0, "a chart was drawn before any chart was near"
     w.page.evaluate("document.querySelector('div.ck-vega').scrollIntoView()")
     w.page.wait_for_function("document.querySelector('div.ck-vega').dataset.drawn === 'yes'", timeout=20_000)
-    assert len(vendor_requests(w)) == 3, f"the libraries were fetched again to run them: {vendor_requests(w)}"
+    assert len(vendor_requests(w)) == 2, f"the libraries were fetched again to run them: {vendor_requests(w)}"
     assert w.page.locator("div.ck-vega").nth(-1).get_attribute("data-drawn") is None, \
         "a chart far down the page was drawn before the reader came near it"

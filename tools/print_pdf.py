@@ -139,7 +139,7 @@ async () => {
   root.dataset.theme = "light"; root.dataset.mode = "light";
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   const drawn = d => d.dataset.rendered ||
-      (d.querySelector(".vega-embed svg") && d.dataset.drawn && d.dataset.drawn !== "pending");
+      (d.querySelector(".ck-vega-chart svg") && d.dataset.drawn && d.dataset.drawn !== "pending");
   const charts = [...document.querySelectorAll("div.ck-vega")];
   // Charts may be drawn only when they come near the viewport: visit each one and wait for it.
   for (const div of charts) {
