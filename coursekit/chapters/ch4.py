@@ -625,7 +625,9 @@ def _map_view(frame: pd.DataFrame, values: dict | None) -> alt.LayerChart:
     base = alt.Chart()
     # The sea is one rectangle with its own data, so the country shapes, the chart's largest part, are in the
     # chart once (a lookup from this layer too would carry them twice: 63 kB more for a phone to fetch).
-    sea = alt.Chart(alt.Data(values=[_sea_feature()])).mark_geoshape(fill="#eef4fa", stroke=None).project(**proj)
+    # It is background, hidden from screen readers (aria=False), which the chart's description and table serve.
+    sea = (alt.Chart(alt.Data(values=[_sea_feature()])).mark_geoshape(fill="#eef4fa", stroke=None, aria=False)
+           .project(**proj))
     countries = (base.transform_filter("datum.layer == 'country'")
                  .transform_lookup(lookup="id", from_=lookup, as_="geo")
                  .mark_geoshape(stroke="#ffffff", strokeWidth=0.6)
