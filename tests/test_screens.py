@@ -18,6 +18,7 @@ every page at both sizes and in both modes to _build/screens/ for a reviewer.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -81,14 +82,21 @@ def settled(page, promise_js: str, seconds: float, what: str):
         () => fail(new Error({what!r} + " did not finish within {seconds} s")), {int(seconds * 1000)}))])""")
 
 
-def run_axe(page) -> list[str]:
+#: The axe rules whose result depends on the colours, and so on the mode: contrast of text, and of a link
+#: against the text around it.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def run_axe(page, rules: list[str] | None = None) -> list[str]:
+    """axe's serious and critical violations: every rule, or only ``rules``."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return settled(page, """async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
+    options = {"resultTypes": ["violations"], **({"runOnly": rules} if rules else {})}
+    return settled(page, f"""async () => {{
+        const r = await axe.run(document, {json.dumps(options)});
         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
-            `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
-    }""", 60, "axe")
+            `${{v.id}} (${{v.impact}}): ${{v.help}} at ${{v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}}`);
+    }}""", 60, "axe")
 
 
 def vendor_requests(w) -> list[str]:
@@ -165,9 +173,10 @@ def check_page_on_every_screen(page, size, watch, site_url):
             settled(w.page, "() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition"
                        " && a.effect && a.effect.target && a.effect.target.checkVisibility({contentVisibilityAuto: true}))"
                        ".map(a => a.finished.catch(() => null)))", 10, "the colour transitions")
-        # axe on a phone in both modes, and on a laptop in dark mode, where its sidebars show (light-mode
-        # colours do not change with the width: the phone's light-mode run covers them).
-        axe = size == "phone" or mode == "dark"
+        # axe, every rule, in dark mode at both sizes (on a laptop its sidebars show); in light mode on a phone, the
+        # rules that depend on colour (the page is the same, only its colours differ; light-mode colours do not
+        # change with the width).
+        axe = COLOUR_RULES if (size == "phone" and mode == "light") else "all" if mode == "dark" else None
         problems += [f"({mode}) {p}" for p in _check_screen(w, page, size, mode, axe)]
     if size == "phone":
         problems += check_phone_navigation(w)
@@ -213,7 +222,8 @@ def test_the_screen_classes_cover_every_page_once():
     assert sorted(pages) == sorted(PAGES) and len(PAGES) >= 30
 
 
-def _check_screen(w, page: str, size: str, mode: str, axe: bool = True) -> list[str]:
+def _check_screen(w, page: str, size: str, mode: str, axe: str | list[str] | None = "all") -> list[str]:
+    """What is wrong with the page as shown; ``axe`` runs every axe rule ("all"), the rules listed, or none."""
     facts = w.page.evaluate(FACTS_JS)
     if SCREENS:
         folder = Path(SCREENS)
@@ -240,7 +250,7 @@ def _check_screen(w, page: str, size: str, mode: str, axe: bool = True) -> list[
     if bool(vendor_requests(w)) != has_charts:
         problems.append("loads the chart libraries without a chart" if not has_charts else "charts but no chart libraries")
     if axe:
-        problems += [f"axe: {v}" for v in run_axe(w.page)]
+        problems += [f"axe: {v}" for v in run_axe(w.page, None if axe == "all" else axe)]
     return problems
 
 
