@@ -381,6 +381,35 @@ def _add_static(app):
     app.add_js_file("coursekit.js", defer="defer")
 
 
+#: In the HTML output folder: the digest of the course's own stylesheets and scripts the pages were written with.
+_STATIC_STAMP = ".coursekit-static"
+
+
+def _static_digest() -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in STATIC.rglob("*") if p.is_file()):
+        h.update(path.relative_to(STATIC).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _static_changed(app):
+    """After an edit to the course's stylesheets or scripts alone, every page is written again (not read again):
+    each names those files with a digest of their content, and Sphinx copies them only when it writes a page.
+    Sphinx writes a page whose output is older than its source, so the outputs are dated back."""
+    if app.builder.format != "html":
+        return
+    stamp = Path(app.outdir) / _STATIC_STAMP
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == _static_digest():
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        os.utime(page, (0, 0))
+
+
+def _static_written(app, exception):
+    if exception is None and app.builder.format == "html":
+        (Path(app.outdir) / _STATIC_STAMP).write_text(_static_digest(), encoding="utf-8")
+
+
 def _register_bib_style():
     """The course's bibliography style: pybtex's alpha style, plus the copy that was read.
 
@@ -575,6 +604,8 @@ def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("env-get-outdated", _fact_pages)
     app.connect("builder-inited", _add_static)
+    app.connect("builder-inited", _static_changed)
+    app.connect("build-finished", _static_written)
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _copy_vendor)
     app.connect("build-finished", _slim_pages)

@@ -268,3 +268,25 @@ def test_pages_quoting_facts_are_read_again_only_when_their_sources_change(tmp_p
         path.write_text(path.read_text() + "\n")
         assert _facts_digest(tmp_path) != before, f"an edit of {name} must re-read the fact pages"
         before = _facts_digest(tmp_path)
+
+
+def test_an_edit_to_the_site_stylesheet_or_script_alone_writes_every_page_again(tmp_path):
+    """Sphinx copies static files only when it writes a page, and each page names them with a digest of their
+    content: after an edit to coursekit.css or coursekit.js alone, every page is dated back so it is written."""
+    from types import SimpleNamespace
+
+    from coursebuild import sphinxext
+
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    page = tmp_path / "notebooks" / "01_one.html"
+    page.parent.mkdir()
+    page.write_text("<html></html>")
+    sphinxext._static_written(app, None)  # the pages were written with the current files
+    sphinxext._static_changed(app)
+    assert page.stat().st_mtime > 0, "a page was dated back though no stylesheet or script changed"
+    (tmp_path / sphinxext._STATIC_STAMP).write_text("the digest before an edit", encoding="utf-8")
+    sphinxext._static_changed(app)
+    assert page.stat().st_mtime == 0, "after an edit to the course's stylesheets or scripts a page was not rewritten"
+    sphinxext._static_written(app, RuntimeError("a failed build"))
+    assert (tmp_path / sphinxext._STATIC_STAMP).read_text(encoding="utf-8") == "the digest before an edit", \
+        "a failed build recorded the new files as written"
