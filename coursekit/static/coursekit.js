@@ -264,7 +264,7 @@
   }
 
   /* The spec as drawn at this width and theme. */
-  function adapt(original, width) {
+  function adapt(original, width, legendRoom) {
     var spec = JSON.parse(JSON.stringify(original));
     var narrow = width < NARROW;
     var inner = Math.max(120, width - 20);
@@ -302,7 +302,7 @@
     if (narrow) {
       /* A legend below a chart starts at the plot's left edge, after the y labels: one entry a line. */
       var columns = 1;
-      var limit = Math.max(60, inner - yLimit - 70);
+      var limit = Math.max(60, legendRoom || inner - yLimit - 70);
       spec.config.legend = merge(spec.config.legend || {}, {
         orient: "bottom", direction: "horizontal", columns: columns, labelLimit: limit, titleLimit: inner
       });
@@ -458,7 +458,8 @@
 
   function embed(div, original) {
     var width = available(div);
-    var spec = adapt(original, width);
+    var room = div._ckLegendRoom && div._ckLegendRoom.width === width ? div._ckLegendRoom.room : 0;
+    var spec = adapt(original, width, room);
     var state = div._ckState || {};
     boundParams(spec).forEach(function (p) { if (p.name in state) p.value = state[p.name]; });
     var old = div._ckView;
@@ -500,7 +501,33 @@
         div.style.minHeight = "";
         div.tabIndex = div.scrollWidth > div.clientWidth + 1 ? 0 : -1;
         if (div.tabIndex < 0) div.removeAttribute("tabindex");
+        /* On a narrow screen legend labels are first limited to a guess at the room beside the y labels; where
+         * that cut a label short, measure the room the legend has and draw the chart once more with it. */
+        if (width < NARROW && !room) {
+          var measured = legendRoom(div, width);
+          if (measured) {
+            div._ckLegendRoom = { width: width, room: measured };
+            redraw(div);
+            return div._ckDrawing;
+          }
+        }
       });
+  }
+
+  /* The width a narrow chart's legend labels can take, if a label was cut short (Vega ends it with "…") and
+   * there is more room than they were given: from the legend's left edge to the column's right edge, less
+   * the symbol and padding. Zero when nothing needs redrawing. */
+  function legendRoom(div, width) {
+    var svg = newestDrawing(div);
+    if (!svg) return 0;
+    var labels = [].slice.call(svg.querySelectorAll(".role-legend-label text"));
+    var cut = labels.filter(function (t) { return /\u2026$/.test(t.textContent); });
+    if (!cut.length) return 0;
+    var left = svg.getBoundingClientRect().left;
+    var start = Math.min.apply(null, cut.map(function (t) { return t.getBoundingClientRect().left; }));
+    var widest = Math.max.apply(null, cut.map(function (t) { return t.getBoundingClientRect().width; }));
+    var room = Math.floor(width - (start - left) - 12);
+    return room > widest + 8 ? room : 0;
   }
 
   /* Redraw a drawn chart (new width or theme), keeping its controls where the reader left them. */
