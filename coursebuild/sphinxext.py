@@ -58,18 +58,20 @@ CACHE_DEPS_FILE = "coursebuild-deps.json"
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 
-#: npm file -> name under _static/vendor, in load order.
+#: npm file -> name under _static/coursekit-vendor/, in the order they run (vega-lite needs vega).
 VENDOR = {
     "vega/build/vega.min.js": "vega.min.js",
     "vega-lite/build/vega-lite.min.js": "vega-lite.min.js",
 }
 #: MathJax (SVG output needs no web fonts); Sphinx loads it only on pages with maths.
 MATHJAX = ("mathjax/es5/tex-svg.js", "tex-svg.js")
-#: Fetches the chart libraries without running them. At the start of the page's body, this inline script runs
-#: only once the stylesheets before it have arrived (the HTML standard holds a script back until they have), so the
-#: libraries never compete with what the text needs to be painted, and download while the phone lays it out.
-_FETCH_AFTER_STYLES = ('<script>{hrefs}.forEach(function (h) {{ var l = document.createElement("link"); '
-                       'l.rel = "preload"; l.as = "script"; l.href = h; document.head.appendChild(l); }});</script>')
+#: Names the chart libraries for the page script (``CK_VENDOR``, which runs them when a chart nears) and fetches
+#: them without running them. At the start of the page's body, this inline script runs only once the stylesheets
+#: before it have arrived (the HTML standard holds a script back until they have), so the libraries never compete
+#: with what the text needs to be painted, and download while the phone lays it out.
+_FETCH_AFTER_STYLES = ('<script>window.CK_VENDOR = {hrefs}; CK_VENDOR.forEach(function (h) {{ '
+                       'var l = document.createElement("link"); l.rel = "preload"; l.as = "script"; l.href = h; '
+                       'document.head.appendChild(l); }});</script>')
 #: Specs longer than this (characters of JSON) are served as files and fetched when needed.
 INLINE_SPEC_LIMIT = 12_000
 CHART_DIR = "ck-charts"
@@ -340,10 +342,10 @@ _SUBSTITUTION = re.compile(r"\{\{\s*(?:study|ch\d)\.")
 
 
 def _fact_pages(app, env, added, changed, removed):
-    """Pages that quote facts or study times are re-read when what those come from changed: the data, the
-    content files, the chapter modules and the notebooks (study time counts their words), which Sphinx does
-    not track for a markdown page."""
-    digest = _facts_digest(Path(app.srcdir))
+    """Pages that quote facts or study times are re-read when what those come from changed, which Sphinx does
+    not track for a markdown page: the data, the content files and the chapter modules (facts), and the study
+    times themselves (they count a notebook's words, so most prose edits leave them as they are)."""
+    digest = _facts_digest(Path(app.srcdir), (app.config.myst_substitutions or {}).get("study", {}))
     if getattr(env, "coursekit_facts_digest", None) == digest:
         return []
     env.coursekit_facts_digest = digest
@@ -355,14 +357,16 @@ def _fact_pages(app, env, added, changed, removed):
     return pages
 
 
-def _facts_digest(root: Path) -> str:
+def _facts_digest(root: Path, study: dict) -> str:
+    """What the facts and study times the pages quote are made from: the data, the content files, the
+    chapter modules, and each chapter's study time in minutes."""
     from coursekit.data import fingerprint
 
     h = hashlib.sha256(fingerprint().encode())
-    files = [*sorted((root / "notebooks").glob("*.yml")), *sorted((root / "notebooks").glob("*.ipynb")),
-             *sorted((root / "coursekit").rglob("*.py"))]
+    files = [*sorted((root / "notebooks").glob("*.yml")), *sorted((root / "coursekit").rglob("*.py"))]
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(json.dumps(study, sort_keys=True).encode())
     return h.hexdigest()
 
 

@@ -260,14 +260,18 @@ def test_pages_quoting_facts_are_read_again_only_when_their_sources_change(tmp_p
     (tmp_path / "notebooks" / "01_x.ipynb").write_text("{}")
     (tmp_path / "coursekit" / "ch1.py").write_text("FACTS = {}\n")
     (tmp_path / "README.md").write_text("x\n")
-    before = _facts_digest(tmp_path)
+    study = {"ch1": 45}
+    before = _facts_digest(tmp_path, study)
     (tmp_path / "README.md").write_text("y\n")
-    assert _facts_digest(tmp_path) == before, "an edit no fact depends on must not re-read the fact pages"
-    for name in ("notebooks/01_x.yml", "notebooks/01_x.ipynb", "coursekit/ch1.py"):
+    (tmp_path / "notebooks" / "01_x.ipynb").write_text('{"cells": []}')
+    assert _facts_digest(tmp_path, study) == before, \
+        "an edit no fact depends on (a notebook whose study time stays 45 minutes) must not re-read the fact pages"
+    assert _facts_digest(tmp_path, {"ch1": 50}) != before, "a new study time must re-read the pages quoting it"
+    for name in ("notebooks/01_x.yml", "coursekit/ch1.py"):
         path = tmp_path / name
         path.write_text(path.read_text() + "\n")
-        assert _facts_digest(tmp_path) != before, f"an edit of {name} must re-read the fact pages"
-        before = _facts_digest(tmp_path)
+        assert _facts_digest(tmp_path, study) != before, f"an edit of {name} must re-read the fact pages"
+        before = _facts_digest(tmp_path, study)
 
 
 def test_an_edit_to_the_site_stylesheet_or_script_alone_writes_every_page_again(tmp_path):
