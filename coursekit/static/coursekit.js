@@ -11,11 +11,9 @@
 (function () {
   "use strict";
 
-  var script = document.currentScript;
-  var STATIC = script && script.src ? script.src.replace(/[^/]*$/, "") : "_static/";
-  var VENDOR = ["vega.min.js", "vega-lite.min.js"].map(function (n) {
-    return STATIC + "coursekit-vendor/" + n;
-  });
+  /* The chart libraries, in the order they run: named by the page (coursebuild/sphinxext.py, VENDOR), which
+   * has already started fetching them. */
+  var VENDOR = window.CK_VENDOR || [];
   var NARROW = 600;   /* below this column width, charts switch to their narrow layout */
   var FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -25,6 +23,7 @@
     if (libraries) return libraries;
     libraries = new Promise(function (resolve, reject) {
       if (window.vega && window.vegaLite) { resolve(); return; }
+      if (!VENDOR.length) { reject(new Error("the page names no chart libraries (CK_VENDOR)")); return; }
       var left = VENDOR.length;
       VENDOR.forEach(function (src) {
         var tag = document.createElement("script");
