@@ -480,9 +480,7 @@
                                                              logLevel: window.vega.Error });
     return view.runAsync()
       .then(function () {
-        return (isComposite(spec) ? fitComposite(div, view, spec) : view.runAsync().then(function () {
-          return fitOverhang(div, view);
-        })).then(function () { return view; });
+        return (isComposite(spec) ? fitComposite(div, view, spec) : fitOverhang(div, view)).then(function () { return view; });
       })
       .then(function (view) {
         if (previous) {
