@@ -586,7 +586,7 @@ def map_layers(shade="nato", points="straits") -> pd.DataFrame:
     shade = _pick(shade, SHADES, "nato")
     points = _pick(points, LAYERS, "straits")
     coast = littoral_states()
-    rows = [{"layer": "sea", "id": _SEA_ID, "name": "Sea", "category": "", "label": ""}]
+    rows = []
     for _, a in shapes_table().iterrows():
         member, littoral = bool(a["nato_member"]), a["iso3"] in coast
         if shade == "nato":
