@@ -66,13 +66,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if {"browser", "watch", "site_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    scope = {item.nodeid: _scope(item) for item in items}
     rank: dict[str, int] = {}
-    for item in items:
+    first_seen: dict[str, int] = {}
+    for i, item in enumerate(items):
         marks = {m.name for m in item.iter_markers()}
-        own = min((i for i, name in enumerate(START_ORDER) if name in marks), default=len(START_ORDER))
-        rank[_scope(item)] = min(rank.get(_scope(item), own), own)
-    first_seen = {scope: i for i, scope in reversed(list(enumerate(_scope(item) for item in items)))}
-    items.sort(key=lambda item: (rank[_scope(item)], first_seen[_scope(item)]))
+        own = min((j for j, name in enumerate(START_ORDER) if name in marks), default=len(START_ORDER))
+        rank[scope[item.nodeid]] = min(rank.get(scope[item.nodeid], own), own)
+        first_seen.setdefault(scope[item.nodeid], i)
+    items.sort(key=lambda item: (rank[scope[item.nodeid]], first_seen[scope[item.nodeid]]))
 
 
 def wait_until_up(url: str, proc, log: Path, seconds: float, name: str) -> None:
@@ -179,3 +181,22 @@ def watch(browser, site_url):
     yield make
     for w in watches:
         w.close()
+
+
+#: Every chart on the page has been drawn (or has shown that it could not be).
+DRAWN_JS = """() => [...document.querySelectorAll('div.ck-vega')]
+    .every(d => d.dataset.drawn === 'yes' || d.dataset.drawn === 'error')"""
+
+
+def open_page(w, site_url: str, page: str, mode: str) -> None:
+    """A page of the built site in the reader's chosen mode ("light" or "dark"), as the theme's switch stores it."""
+    w.page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    w.page.goto(f"{site_url}/{page}.html", wait_until="load")
+    w.page.wait_for_selector("main#main-content")
+
+
+def draw_all(w) -> None:
+    """Draw every chart, as a reader who scrolls through the page makes them appear. (Not awaited in the page:
+    a page evaluation has no time limit, and a chart that never settles must fail the test, not hang it.)"""
+    w.page.evaluate("() => { window.coursekit && window.coursekit.drawAll(); }")
+    w.page.wait_for_function(DRAWN_JS, timeout=60_000)

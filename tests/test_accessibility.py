@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import conftest as shared
 from conftest import ROOT, toc_files
 
 PAGES = toc_files()
@@ -13,13 +14,9 @@ CHART_PAGES = [p for p in PAGES if 'class="ck-vega"' in (ROOT / "_build" / "html
 
 
 def open_page(w, site_url, page, mode="light"):
-    w.page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-    w.page.goto(f"{site_url}/{page}.html", wait_until="load")
-    w.page.wait_for_selector("main#main-content")
-    # Charts are drawn as the reader nears them: draw them all, and wait with a time limit (not in the page).
-    w.page.evaluate("() => { window.coursekit.drawAll(); }")
-    w.page.wait_for_function("""() => [...document.querySelectorAll('div.ck-vega')]
-        .every(d => d.dataset.drawn === 'yes' || d.dataset.drawn === 'error')""", timeout=60_000)
+    """The page in ``mode``, with every chart drawn (they are drawn as the reader nears them)."""
+    shared.open_page(w, site_url, page, mode)
+    shared.draw_all(w)
 
 
 @pytest.mark.browser

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, toc_files
+from conftest import ROOT, draw_all, open_page, toc_files
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = toc_files()
@@ -36,9 +36,6 @@ MODES = ["light", "dark"]
 SCREENS = os.environ.get("COURSEKIT_SCREENS")
 VENDOR = "/_static/coursekit-vendor/"
 CHAPTER_LINK = 'a[href*="01_russian_threat.html"], a[href*="02_energy_security.html"]'  # one is not the current page
-
-DRAWN_JS = """() => [...document.querySelectorAll('div.ck-vega')]
-    .every(d => d.dataset.drawn === 'yes' || d.dataset.drawn === 'error')"""
 
 FACTS_JS = """() => {
   const vw = window.innerWidth;
@@ -61,19 +58,6 @@ FACTS_JS = """() => {
   return {scrollWidth: document.documentElement.scrollWidth, viewport: vw, wide: wide, charts: charts,
           theme: document.documentElement.dataset.theme};
 }"""
-
-
-def open_page(w, site_url: str, page: str, mode: str) -> None:
-    w.page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
-    w.page.goto(f"{site_url}/{page}.html", wait_until="load")
-    w.page.wait_for_selector("main#main-content")
-
-
-def draw_all(w) -> None:
-    """Draw every chart, as a reader who scrolls through the page makes them appear. (Not awaited in the page:
-    a page evaluation has no time limit, and a chart that never settles must fail the test, not hang it.)"""
-    w.page.evaluate("() => { window.coursekit && window.coursekit.drawAll(); }")
-    w.page.wait_for_function(DRAWN_JS, timeout=60_000)
 
 
 def settled(page, promise_js: str, seconds: float, what: str):
