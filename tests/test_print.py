@@ -34,13 +34,21 @@ NAVIGATION = ["Skip to main content", "Back to top", "Ctrl+K", "Toggle primary s
 
 
 @cache
-def reader(name: str) -> PdfReader:
+def stale(name: str) -> str | None:
+    """Why ``_build/pdf/<name>.pdf`` does not show the built site (missing, or older than it), or None."""
     path = PDF / f"{name}.pdf"
     if not path.exists():
-        pytest.fail(f"{path.relative_to(ROOT)} is missing: run 'make pdf' (make test prints it in tests/test_print.py)")
+        return f"{path.relative_to(ROOT)} is missing: run 'make pdf' (make test prints it in tests/test_print.py)"
     if path.stat().st_mtime < (SITE / "index.html").stat().st_mtime:
-        pytest.fail(f"{path.relative_to(ROOT)} is older than the built site: run 'make pdf' again")
-    return PdfReader(path)
+        return f"{path.relative_to(ROOT)} is older than the built site: run 'make pdf' again"
+    return None
+
+
+def reader(name: str) -> PdfReader:
+    why = stale(name)
+    if why:
+        pytest.fail(why)
+    return PdfReader(PDF / f"{name}.pdf")
 
 
 @cache
@@ -71,16 +79,11 @@ ALL_PDFS = ["course", "instructor", *(p.rsplit("/", 1)[1] for p in SEMINARS),
             *(f"simulation-brief-{sid.removeprefix('brief-')}" for sid, _ in BRIEFS)]
 
 
-def _printed_for_this_build() -> bool:
-    built = (SITE / "index.html").stat().st_mtime
-    return all((PDF / f"{n}.pdf").exists() and (PDF / f"{n}.pdf").stat().st_mtime >= built for n in ALL_PDFS)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def printed():
     """Prints the built site as `make pdf` does, unless `make pdf` has already printed this build. `make test`
     leaves the printing to this module, so that it runs beside the other test files instead of before them."""
-    if not (SITE / "index.html").exists() or _printed_for_this_build():
+    if not (SITE / "index.html").exists() or not any(stale(n) for n in ALL_PDFS):
         return
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "print_pdf.py")], cwd=ROOT,
                             capture_output=True, text=True, timeout=900)
