@@ -33,7 +33,6 @@ NAVIGATION = ["Skip to main content", "Back to top", "Ctrl+K", "Toggle primary s
               "Fullscreen mode", "Source repository"]
 
 
-@cache
 def stale(name: str) -> str | None:
     """Why ``_build/pdf/<name>.pdf`` does not show the built site (missing, or older than it), or None."""
     path = PDF / f"{name}.pdf"
@@ -44,6 +43,7 @@ def stale(name: str) -> str | None:
     return None
 
 
+@cache
 def reader(name: str) -> PdfReader:
     why = stale(name)
     if why:
